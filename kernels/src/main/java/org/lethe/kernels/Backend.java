@@ -1,0 +1,120 @@
+package org.lethe.kernels;
+
+/**
+ * The contract between the engine and a compute device: memory and a small set of primitives from
+ * which every tensor operation is built. The CPU backend defines what each primitive means; a faster
+ * backend is correct when it agrees with it.
+ *
+ * <p>Rules shared by every primitive:
+ * <ul>
+ *   <li>Operands are {@link View}s of buffers this backend allocated; strides may be 0 (broadcast).</li>
+ *   <li>A destination may be the same memory as a source only with the identical layout.</li>
+ *   <li>Arithmetic follows {@link UnaryOp#apply}, {@link BinaryOp#apply} and {@link ReduceOp}, done in
+ *       double precision at least and rounded once to the destination's type.</li>
+ *   <li>No result depends on the number of threads.</li>
+ *   <li>Shapes that do not fit raise {@link IllegalArgumentException}; the engine checks user-facing
+ *       shapes earlier, with messages naming the operation.</li>
+ * </ul>
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name used to select the backend: {@code cpu}, {@code cuda}. */
+    String name();
+
+    /** One line for logs: the device and its settings. */
+    String description();
+
+    // ---- memory --------------------------------------------------------------------------------
+
+    /** A new zero-filled buffer. */
+    Buffer allocate(DType dtype, int length);
+
+    /** Copies {@code length} values from host memory into {@code dst[dstOffset...]}, rounding to its type. */
+    void write(Buffer dst, int dstOffset, double[] src, int srcOffset, int length);
+
+    /** Copies {@code length} values from host memory into {@code dst[dstOffset...]}. */
+    void write(Buffer dst, int dstOffset, float[] src, int srcOffset, int length);
+
+    /** Copies {@code length} values of {@code src[srcOffset...]} into host memory. */
+    void read(Buffer src, int srcOffset, double[] dst, int dstOffset, int length);
+
+    /** Copies {@code length} values of {@code src[srcOffset...]} into host memory, rounding to float. */
+    void read(Buffer src, int srcOffset, float[] dst, int dstOffset, int length);
+
+    // ---- elementwise ---------------------------------------------------------------------------
+
+    /** Sets every element of {@code dst} to {@code value}. */
+    void fill(View dst, double value);
+
+    /** {@code dst = src} elementwise; same shape, types may differ (a cast). */
+    void copy(View src, View dst);
+
+    /** {@code dst = op(src, scalar)} elementwise; same shape. */
+    void unary(UnaryOp op, double scalar, View src, View dst);
+
+    /** {@code dst = op(a, b)} elementwise; all three have the same shape (broadcast through 0 strides). */
+    void binary(BinaryOp op, View a, View b, View dst);
+
+    /**
+     * Reduces {@code src} into {@code dst}, which has the same rank with size 1 on every reduced axis
+     * and the source's size on every other.
+     */
+    void reduce(ReduceOp op, View src, View dst);
+
+    // ---- linear algebra ------------------------------------------------------------------------
+
+    /**
+     * Batched matrix product {@code c[b] = alpha * a[b] @ b[b] + beta * c[b]} over views of shape
+     * {@code [batch, m, k]}, {@code [batch, k, n]} and {@code [batch, m, n]}. {@code a} and {@code b}
+     * must have a unit stride in one of their last two dimensions (row- or column-major, i.e. a
+     * transpose costs nothing); {@code c} must be row-major. A batch stride of 0 in {@code a} or
+     * {@code b} shares that matrix across the batch; a batch stride of 0 in {@code c} sums the batch:
+     * {@code c = alpha * sum_b a[b] @ b[b] + beta * c}. With {@code beta == 0}, {@code c} is not read.
+     */
+    void gemm(View a, View b, View c, double alpha, double beta);
+
+    // ---- convolution and pooling ---------------------------------------------------------------
+
+    /** Lowers contiguous input {@code [N,C,H,W]} to contiguous {@code [N, patchSize, outputSize]} (see {@link ConvGeometry}). */
+    void im2col(ConvGeometry g, View input, View cols);
+
+    /** The adjoint of {@link #im2col}: overwrites {@code gradInput [N,C,H,W]} with the sum of the patches in {@code cols}. */
+    void col2im(ConvGeometry g, View cols, View gradInput);
+
+    /** Max pooling of contiguous {@code [N,C,H,W]} into contiguous {@code [N,C,outH,outW]}. */
+    void maxPool2d(PoolGeometry g, View input, View output);
+
+    /** Overwrites {@code gradInput} with {@code gradOutput} routed to each window's first maximum of {@code input}. */
+    void maxPool2dBackward(PoolGeometry g, View input, View gradOutput, View gradInput);
+
+    /** Average pooling (padding counted in the divisor) of contiguous {@code [N,C,H,W]}. */
+    void avgPool2d(PoolGeometry g, View input, View output);
+
+    /** Overwrites {@code gradInput} with the adjoint of {@link #avgPool2d} applied to {@code gradOutput}. */
+    void avgPool2dBackward(PoolGeometry g, View gradOutput, View gradInput);
+
+    // ---- indexing ------------------------------------------------------------------------------
+
+    /** {@code dst[..., j, ...] = src[..., index[j], ...]} along {@code axis}; indices are checked. */
+    void gather(View src, int axis, int[] index, View dst);
+
+    /** {@code dst[..., index[j], ...] += src[..., j, ...]} along {@code axis}, repeated indices summed in order. */
+    void scatterAdd(View src, int axis, int[] index, View dst);
+
+    // ---- random numbers ------------------------------------------------------------------------
+
+    /** Fills {@code dst} (row-major element order) with {@link CounterRandom#uniform(DType, long, long, double, double)}. */
+    void randomUniform(View dst, long seed, double low, double high);
+
+    /** Fills {@code dst} (row-major element order) with {@code mean + std * CounterRandom.normal(seed, i)}. */
+    void randomNormal(View dst, long seed, double mean, double std);
+
+    // ---- lifetime ------------------------------------------------------------------------------
+
+    /** Waits until all submitted work is done. */
+    void synchronize();
+
+    /** Releases the backend's threads and device context. */
+    @Override
+    void close();
+}

@@ -1,0 +1,396 @@
+package org.lethe.kernels.cpu;
+
+import java.util.Arrays;
+import org.lethe.kernels.Backend;
+import org.lethe.kernels.BinaryOp;
+import org.lethe.kernels.Buffer;
+import org.lethe.kernels.ConvGeometry;
+import org.lethe.kernels.CounterRandom;
+import org.lethe.kernels.DType;
+import org.lethe.kernels.PoolGeometry;
+import org.lethe.kernels.ReduceOp;
+import org.lethe.kernels.UnaryOp;
+import org.lethe.kernels.View;
+
+/**
+ * The pure-Java backend: the reference for what every primitive means, multithreaded over disjoint
+ * output ranges so that results are identical for any number of threads. Elementwise kernels
+ * evaluate {@link UnaryOp#apply} / {@link BinaryOp#apply} directly; float32 matrix products above a
+ * small size take the blocked path of {@link BlockedGemm}, checked against {@link ReferenceGemm}.
+ */
+public final class CpuBackend implements Backend {
+    /** Elements per parallel chunk for memory-bound kernels. */
+    static final int GRAIN = 1 << 15;
+
+    private final CpuParallel parallel;
+
+    /** A backend with {@code threads} worker threads. */
+    public CpuBackend(int threads) {
+        this.parallel = new CpuParallel(threads);
+    }
+
+    /** Threads from the system property {@code lethe.threads}, else one per available processor. */
+    public static int defaultThreads() {
+        String p = System.getProperty("lethe.threads");
+        if (p != null && !p.isBlank()) {
+            try {
+                int t = Integer.parseInt(p.trim());
+                if (t >= 1) {
+                    return t;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to the processor count
+            }
+            throw new IllegalArgumentException("lethe.threads must be a positive integer, got '" + p + "'");
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    public int threads() {
+        return parallel.threads();
+    }
+
+    CpuParallel parallel() {
+        return parallel;
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String description() {
+        return "cpu (pure Java, " + parallel.threads() + " thread" + (parallel.threads() == 1 ? "" : "s") + ")";
+    }
+
+    // ---- memory --------------------------------------------------------------------------------
+
+    @Override
+    public Buffer allocate(DType dtype, int length) {
+        return CpuBuffer.allocate(this, dtype, length);
+    }
+
+    CpuBuffer own(Buffer b) {
+        if (!(b instanceof CpuBuffer c) || b.backend() != this) {
+            throw new IllegalArgumentException("buffer " + b + " does not belong to this CPU backend");
+        }
+        if (c.isClosed()) {
+            throw new IllegalStateException("buffer used after it was closed");
+        }
+        return c;
+    }
+
+    CpuBuffer own(View v) {
+        return own(v.buffer());
+    }
+
+    private static void checkRange(String what, Buffer b, int offset, int length, int arrayLength, int arrayOffset) {
+        if (offset < 0 || length < 0 || arrayOffset < 0 || (long) offset + length > b.length()
+                || (long) arrayOffset + length > arrayLength) {
+            throw new IllegalArgumentException(what + ": range [" + offset + ", " + (offset + (long) length)
+                    + ") of a buffer of " + b.length() + " / host array range [" + arrayOffset + ", "
+                    + (arrayOffset + (long) length) + ") of " + arrayLength);
+        }
+    }
+
+    @Override
+    public void write(Buffer dst, int dstOffset, double[] src, int srcOffset, int length) {
+        CpuBuffer d = own(dst);
+        checkRange("write", dst, dstOffset, length, src.length, srcOffset);
+        if (d instanceof CpuBuffer.F64 f) {
+            System.arraycopy(src, srcOffset, f.data(), dstOffset, length);
+        } else {
+            float[] a = ((CpuBuffer.F32) d).data();
+            for (int i = 0; i < length; i++) {
+                a[dstOffset + i] = (float) src[srcOffset + i];
+            }
+        }
+    }
+
+    @Override
+    public void write(Buffer dst, int dstOffset, float[] src, int srcOffset, int length) {
+        CpuBuffer d = own(dst);
+        checkRange("write", dst, dstOffset, length, src.length, srcOffset);
+        if (d instanceof CpuBuffer.F32 f) {
+            System.arraycopy(src, srcOffset, f.data(), dstOffset, length);
+        } else {
+            double[] a = ((CpuBuffer.F64) d).data();
+            for (int i = 0; i < length; i++) {
+                a[dstOffset + i] = src[srcOffset + i];
+            }
+        }
+    }
+
+    @Override
+    public void read(Buffer src, int srcOffset, double[] dst, int dstOffset, int length) {
+        CpuBuffer s = own(src);
+        checkRange("read", src, srcOffset, length, dst.length, dstOffset);
+        for (int i = 0; i < length; i++) {
+            dst[dstOffset + i] = s.get(srcOffset + i);
+        }
+    }
+
+    @Override
+    public void read(Buffer src, int srcOffset, float[] dst, int dstOffset, int length) {
+        CpuBuffer s = own(src);
+        checkRange("read", src, srcOffset, length, dst.length, dstOffset);
+        for (int i = 0; i < length; i++) {
+            dst[dstOffset + i] = (float) s.get(srcOffset + i);
+        }
+    }
+
+    // ---- elementwise ---------------------------------------------------------------------------
+
+    static void sameShape(String op, View... views) {
+        for (int k = 1; k < views.length; k++) {
+            if (!Arrays.equals(views[0].shape(), views[k].shape())) {
+                StringBuilder sb = new StringBuilder(op).append(": operand shapes differ:");
+                for (View v : views) {
+                    sb.append(' ').append(Arrays.toString(v.shape()));
+                }
+                throw new IllegalArgumentException(sb.toString());
+            }
+        }
+    }
+
+    @Override
+    public void fill(View dst, double value) {
+        CpuBuffer y = own(dst);
+        StridedLoop loop = StridedLoop.of(dst.shape(), dst);
+        int ys = loop.innerStride(0);
+        parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
+            int o = off[0];
+            for (int i = 0; i < n; i++) {
+                y.set(o + i * ys, value);
+            }
+        }));
+    }
+
+    @Override
+    public void copy(View src, View dst) {
+        sameShape("copy", src, dst);
+        CpuBuffer x = own(src);
+        CpuBuffer y = own(dst);
+        StridedLoop loop = StridedLoop.of(dst.shape(), src, dst);
+        int xs = loop.innerStride(0);
+        int ys = loop.innerStride(1);
+        parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
+            int xo = off[0];
+            int yo = off[1];
+            for (int i = 0; i < n; i++) {
+                y.set(yo + i * ys, x.get(xo + i * xs));
+            }
+        }));
+    }
+
+    @Override
+    public void unary(UnaryOp op, double scalar, View src, View dst) {
+        sameShape(op.name().toLowerCase(), src, dst);
+        CpuBuffer x = own(src);
+        CpuBuffer y = own(dst);
+        StridedLoop loop = StridedLoop.of(dst.shape(), src, dst);
+        int xs = loop.innerStride(0);
+        int ys = loop.innerStride(1);
+        parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
+            int xo = off[0];
+            int yo = off[1];
+            for (int i = 0; i < n; i++) {
+                y.set(yo + i * ys, op.apply(x.get(xo + i * xs), scalar));
+            }
+        }));
+    }
+
+    @Override
+    public void binary(BinaryOp op, View a, View b, View dst) {
+        sameShape(op.name().toLowerCase(), a, b, dst);
+        CpuBuffer x = own(a);
+        CpuBuffer z = own(b);
+        CpuBuffer y = own(dst);
+        StridedLoop loop = StridedLoop.of(dst.shape(), a, b, dst);
+        int as = loop.innerStride(0);
+        int bs = loop.innerStride(1);
+        int ys = loop.innerStride(2);
+        parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
+            int ao = off[0];
+            int bo = off[1];
+            int yo = off[2];
+            for (int i = 0; i < n; i++) {
+                y.set(yo + i * ys, op.apply(x.get(ao + i * as), z.get(bo + i * bs)));
+            }
+        }));
+    }
+
+    @Override
+    public void reduce(ReduceOp op, View src, View dst) {
+        CpuBuffer x = own(src);
+        CpuBuffer y = own(dst);
+        int rank = src.rank();
+        if (dst.rank() != rank) {
+            throw new IllegalArgumentException("reduce: source " + Arrays.toString(src.shape()) + " and destination "
+                    + Arrays.toString(dst.shape()) + " differ in rank");
+        }
+        int keptCount = 0;
+        for (int d = 0; d < rank; d++) {
+            if (dst.shape()[d] == src.shape()[d]) {
+                keptCount++;
+            } else if (dst.shape()[d] != 1) {
+                throw new IllegalArgumentException("reduce: destination " + Arrays.toString(dst.shape())
+                        + " must match source " + Arrays.toString(src.shape()) + " or be 1 on each axis");
+            }
+        }
+        final int kept = keptCount;
+        int[] keptShape = new int[kept];
+        int[] keptSrc = new int[kept];
+        int[] keptDst = new int[kept];
+        int[] redShape = new int[rank - kept];
+        int[] redSrc = new int[rank - kept];
+        for (int d = 0, k = 0, r = 0; d < rank; d++) {
+            if (dst.shape()[d] == src.shape()[d]) {
+                keptShape[k] = src.shape()[d];
+                keptSrc[k] = src.strides()[d];
+                keptDst[k++] = dst.strides()[d];
+            } else {
+                redShape[r] = src.shape()[d];
+                redSrc[r++] = src.strides()[d];
+            }
+        }
+        int outputs = View.size(keptShape);
+        StridedLoop red = StridedLoop.of(redShape, redSrc);
+        int rs = red.innerStride(0);
+        int cost = Math.max(1, View.size(redShape));
+        parallel.forRange(outputs, Math.max(1, GRAIN / cost), (lo, hi) -> {
+            int[] idx = new int[kept];
+            double[] acc = new double[1];
+            for (int e = lo; e < hi; e++) {
+                int rem = e;
+                int so = src.offset();
+                int dOff = dst.offset();
+                for (int d = kept - 1; d >= 0; d--) {
+                    idx[d] = rem % keptShape[d];
+                    rem /= keptShape[d];
+                    so += idx[d] * keptSrc[d];
+                    dOff += idx[d] * keptDst[d];
+                }
+                final int base = so;
+                acc[0] = op.identity();
+                red.forEachRow(0, red.rows(), (off, n) -> {
+                    int o = base + off[0];
+                    double a = acc[0];
+                    for (int i = 0; i < n; i++) {
+                        a = op.combine(a, x.get(o + i * rs));
+                    }
+                    acc[0] = a;
+                });
+                y.set(dOff, acc[0]);
+            }
+        });
+    }
+
+    // ---- linear algebra ------------------------------------------------------------------------
+
+    @Override
+    public void gemm(View a, View b, View c, double alpha, double beta) {
+        GemmShape s = GemmShape.of(a, b, c);
+        CpuBuffer ab = own(a);
+        CpuBuffer bb = own(b);
+        CpuBuffer cb = own(c);
+        if (BlockedGemm.applies(s, ab, bb, cb)) {
+            BlockedGemm.run(parallel, s, (CpuBuffer.F32) ab, (CpuBuffer.F32) bb, (CpuBuffer.F32) cb, a, b, c,
+                    (float) alpha, (float) beta);
+        } else {
+            ReferenceGemm.run(parallel, s, ab, bb, cb, a, b, c, alpha, beta);
+        }
+    }
+
+    // ---- convolution and pooling ---------------------------------------------------------------
+
+    @Override
+    public void im2col(ConvGeometry g, View input, View cols) {
+        CpuConvolution.im2col(parallel, g, own(input), input, own(cols), cols);
+    }
+
+    @Override
+    public void col2im(ConvGeometry g, View cols, View gradInput) {
+        CpuConvolution.col2im(parallel, g, own(cols), cols, own(gradInput), gradInput);
+    }
+
+    @Override
+    public void maxPool2d(PoolGeometry g, View input, View output) {
+        CpuPooling.maxForward(parallel, g, own(input), input, own(output), output);
+    }
+
+    @Override
+    public void maxPool2dBackward(PoolGeometry g, View input, View gradOutput, View gradInput) {
+        CpuPooling.maxBackward(parallel, g, own(input), input, own(gradOutput), gradOutput, own(gradInput), gradInput);
+    }
+
+    @Override
+    public void avgPool2d(PoolGeometry g, View input, View output) {
+        CpuPooling.avgForward(parallel, g, own(input), input, own(output), output);
+    }
+
+    @Override
+    public void avgPool2dBackward(PoolGeometry g, View gradOutput, View gradInput) {
+        CpuPooling.avgBackward(parallel, g, own(gradOutput), gradOutput, own(gradInput), gradInput);
+    }
+
+    // ---- indexing ------------------------------------------------------------------------------
+
+    @Override
+    public void gather(View src, int axis, int[] index, View dst) {
+        CpuIndexing.gather(parallel, own(src), src, axis, index, own(dst), dst);
+    }
+
+    @Override
+    public void scatterAdd(View src, int axis, int[] index, View dst) {
+        CpuIndexing.scatterAdd(parallel, own(src), src, axis, index, own(dst), dst);
+    }
+
+    // ---- random numbers ------------------------------------------------------------------------
+
+    @Override
+    public void randomUniform(View dst, long seed, double low, double high) {
+        DType t = dst.dtype();
+        randomFill(dst, i -> CounterRandom.uniform(t, seed, i, low, high));
+    }
+
+    @Override
+    public void randomNormal(View dst, long seed, double mean, double std) {
+        randomFill(dst, i -> mean + std * CounterRandom.normal(seed, i));
+    }
+
+    private void randomFill(View dst, java.util.function.LongToDoubleFunction value) {
+        CpuBuffer y = own(dst);
+        int rank = dst.rank();
+        int n = dst.size();
+        parallel.forRange(n, GRAIN, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int rem = i;
+                int o = dst.offset();
+                for (int d = rank - 1; d >= 0; d--) {
+                    o += (rem % dst.shape()[d]) * dst.strides()[d];
+                    rem /= dst.shape()[d];
+                }
+                y.set(o, value.applyAsDouble(i));
+            }
+        });
+    }
+
+    // ---- lifetime ------------------------------------------------------------------------------
+
+    @Override
+    public void synchronize() {
+        // every primitive completes before it returns
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+    }
+
+    @Override
+    public String toString() {
+        return description();
+    }
+}

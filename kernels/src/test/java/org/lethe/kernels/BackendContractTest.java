@@ -1,0 +1,511 @@
+package org.lethe.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The contract every backend must meet, checked against plain host computations. A backend's test
+ * class extends this and supplies the backend; results are compared within {@link #tolerance}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendContractTest {
+    protected Backend backend;
+    private final SplittableRandom random = new SplittableRandom(12345);
+
+    /** The backend under test. */
+    protected abstract Backend createBackend();
+
+    @BeforeAll
+    void open() {
+        backend = createBackend();
+    }
+
+    @AfterAll
+    void close() {
+        backend.close();
+    }
+
+    /** Allowed |x - ref| for a result of type {@code t}: atol + rtol*|ref|. */
+    protected double tolerance(DType t, double ref) {
+        return t == DType.FLOAT32 ? 1e-5 + 1e-5 * Math.abs(ref) : 1e-12 + 1e-12 * Math.abs(ref);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    /** A buffer of random values in [lo, hi) with a view of {@code shape} whose axes are permuted and padded. */
+    protected View randomView(DType t, int[] shape, double lo, double hi, boolean strided) {
+        int rank = shape.length;
+        int[] order = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            order[i] = i;
+        }
+        if (strided) {
+            for (int i = rank - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int x = order[i];
+                order[i] = order[j];
+                order[j] = x;
+            }
+        }
+        int[] strides = new int[rank];
+        int s = 1;
+        for (int i = rank - 1; i >= 0; i--) {
+            int d = order[i];
+            strides[d] = s;
+            s *= Math.max(1, shape[d]) + (strided ? 1 : 0);
+        }
+        int offset = strided ? 3 : 0;
+        Buffer b = backend.allocate(t, s + offset + 2);
+        double[] host = new double[b.length()];
+        for (int i = 0; i < host.length; i++) {
+            host[i] = lo + (hi - lo) * random.nextDouble();
+        }
+        backend.write(b, 0, host, 0, host.length);
+        return new View(b, offset, shape, strides);
+    }
+
+    protected View zeros(DType t, int... shape) {
+        return View.contiguous(backend.allocate(t, Math.max(1, View.size(shape))), 0, shape);
+    }
+
+    protected double[] host(Buffer b) {
+        double[] out = new double[b.length()];
+        backend.read(b, 0, out, 0, out.length);
+        return out;
+    }
+
+    /** Calls {@code f} with every multi-index of {@code shape} in row-major order. */
+    protected static void forEachIndex(int[] shape, java.util.function.Consumer<int[]> f) {
+        int n = View.size(shape);
+        int[] idx = new int[shape.length];
+        for (int e = 0; e < n; e++) {
+            int rem = e;
+            for (int d = shape.length - 1; d >= 0; d--) {
+                idx[d] = rem % shape[d];
+                rem /= shape[d];
+            }
+            f.accept(idx);
+        }
+    }
+
+    protected void assertView(String what, View actual, ToDoubleFunction<int[]> expected) {
+        double[] h = host(actual.buffer());
+        int[] mismatches = {0};
+        StringBuilder first = new StringBuilder();
+        forEachIndex(actual.shape(), idx -> {
+            double ref = actual.dtype().round(expected.applyAsDouble(idx));
+            double got = h[actual.offsetOf(idx)];
+            boolean ok = Double.isNaN(ref) ? Double.isNaN(got) : Math.abs(got - ref) <= tolerance(actual.dtype(), ref)
+                    || got == ref;
+            if (!ok && mismatches[0]++ < 5) {
+                first.append("\n  at ").append(Arrays.toString(idx)).append(": got ").append(got).append(", expected ").append(ref);
+            }
+        });
+        assertEquals(0, mismatches[0], what + ": " + mismatches[0] + " mismatches" + first);
+    }
+
+    private static double at(double[] h, View v, int[] idx) {
+        return h[v.offsetOf(idx)];
+    }
+
+    // ---- memory --------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void writeThenReadRoundTrips(DType t) {
+        Buffer b = backend.allocate(t, 10);
+        double[] in = {1, -2.5, 3.25, 0, 1e-3, 7, 8, 9, 10, 11};
+        backend.write(b, 0, in, 0, 10);
+        double[] out = new double[10];
+        backend.read(b, 0, out, 0, 10);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(t.round(in[i]), out[i]);
+        }
+        float[] f = new float[3];
+        backend.read(b, 1, f, 0, 3);
+        assertArrayEquals(new float[] {-2.5f, 3.25f, 0f}, f);
+        assertThrows(IllegalArgumentException.class, () -> backend.read(b, 8, out, 0, 5));
+    }
+
+    @Test
+    void allocateZeroFillsAndCloseForbidsUse() {
+        Buffer b = backend.allocate(DType.FLOAT32, 5);
+        assertArrayEquals(new double[5], host(b));
+        b.close();
+        assertTrue(b.isClosed());
+        assertThrows(IllegalStateException.class, () -> View.contiguous(b, 0, 5));
+    }
+
+    @Test
+    void viewOutsideBufferIsRejected() {
+        Buffer b = backend.allocate(DType.FLOAT32, 6);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new View(b, 1, new int[] {2, 3}, new int[] {3, 1}));
+        assertTrue(e.getMessage().contains("outside a buffer of 6"), e.getMessage());
+    }
+
+    // ---- elementwise ---------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void fillAndCopyThroughStrides(DType t) {
+        View src = randomView(t, new int[] {3, 4, 5}, -1, 1, true);
+        View dst = randomView(t, new int[] {3, 4, 5}, -1, 1, true);
+        double[] s = host(src.buffer());
+        backend.copy(src, dst);
+        assertView("copy", dst, idx -> at(s, src, idx));
+        backend.fill(dst, 2.5);
+        assertView("fill", dst, idx -> 2.5);
+    }
+
+    @Test
+    void copyConvertsTypes() {
+        View src = randomView(DType.FLOAT64, new int[] {4, 3}, -1, 1, true);
+        View dst = zeros(DType.FLOAT32, 4, 3);
+        double[] s = host(src.buffer());
+        backend.copy(src, dst);
+        assertView("cast", dst, idx -> (float) at(s, src, idx));
+    }
+
+    @ParameterizedTest
+    @EnumSource(UnaryOp.class)
+    void unaryMatchesDefinition(UnaryOp op) {
+        for (DType t : DType.values()) {
+            double lo = op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.POW_SCALAR ? 0.1 : -3;
+            View src = randomView(t, new int[] {5, 7, 3}, lo, 3, true);
+            View dst = randomView(t, new int[] {5, 7, 3}, 0, 1, true);
+            double[] s = host(src.buffer());
+            double scalar = op == UnaryOp.POW_SCALAR ? 1.7 : 0.25;
+            backend.unary(op, scalar, src, dst);
+            assertView(op + " " + t, dst, idx -> op.apply(at(s, src, idx), scalar));
+        }
+    }
+
+    @Test
+    void unaryInPlaceOnTheSameView() {
+        View v = randomView(DType.FLOAT32, new int[] {6, 6}, -1, 1, true);
+        double[] s = host(v.buffer());
+        backend.unary(UnaryOp.MUL_SCALAR, 3, v, v);
+        assertView("in place", v, idx -> (float) at(s, v, idx) * 3.0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(BinaryOp.class)
+    void binaryBroadcastsThroughZeroStrides(BinaryOp op) {
+        for (DType t : DType.values()) {
+            View a = randomView(t, new int[] {4, 5, 6}, 0.5, 2, true);
+            View row = randomView(t, new int[] {1, 5, 1}, 0.5, 2, false);
+            View b = new View(row.buffer(), row.offset(), new int[] {4, 5, 6}, new int[] {0, row.strides()[1], 0});
+            View dst = zeros(t, 4, 5, 6);
+            double[] ha = host(a.buffer());
+            double[] hb = host(b.buffer());
+            backend.binary(op, a, b, dst);
+            assertView(op + " " + t, dst, idx -> op.apply(at(ha, a, idx), at(hb, b, idx)));
+        }
+    }
+
+    @Test
+    void mismatchedShapesAreRejected() {
+        View a = zeros(DType.FLOAT32, 2, 3);
+        View b = zeros(DType.FLOAT32, 3, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> backend.binary(BinaryOp.ADD, a, b, a));
+        assertTrue(e.getMessage().contains("[2, 3] [3, 2]"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ReduceOp.class)
+    void reduceOverEverySubsetOfAxes(ReduceOp op) {
+        int[] shape = {3, 4, 5};
+        for (DType t : DType.values()) {
+            View src = randomView(t, shape, -2, 2, true);
+            double[] h = host(src.buffer());
+            for (int mask = 0; mask < 8; mask++) {
+                int[] out = shape.clone();
+                for (int d = 0; d < 3; d++) {
+                    if ((mask & (1 << d)) != 0) {
+                        out[d] = 1;
+                    }
+                }
+                View dst = zeros(t, out);
+                backend.reduce(op, src, dst);
+                int[] fOut = out;
+                assertView(op + " mask " + mask, dst, idx -> {
+                    double[] acc = {op.identity()};
+                    forEachIndex(shape, s -> {
+                        for (int d = 0; d < 3; d++) {
+                            if (fOut[d] != 1 && s[d] != idx[d]) {
+                                return;
+                            }
+                        }
+                        acc[0] = op.combine(acc[0], at(h, src, s));
+                    });
+                    return acc[0];
+                });
+            }
+        }
+    }
+
+    @Test
+    void reduceOfEmptyAxisGivesIdentity() {
+        View src = zeros(DType.FLOAT64, 3, 0);
+        View dst = zeros(DType.FLOAT64, 3, 1);
+        backend.reduce(ReduceOp.SUM, src, dst);
+        assertArrayEquals(new double[3], host(dst.buffer()));
+    }
+
+    // ---- gemm ----------------------------------------------------------------------------------
+
+    static int[][] gemmShapes() {
+        return new int[][] {{1, 1, 1, 1}, {1, 3, 4, 5}, {2, 7, 1, 9}, {3, 17, 33, 65}, {1, 130, 70, 300}, {4, 64, 48, 40},
+            {2, 1, 200, 150}};
+    }
+
+    /** {batch, m, k, n} with every combination of transposed operands, shared operands and a summed batch. */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gemmMatchesTripleLoop(DType t) {
+        for (int[] sh : gemmShapes()) {
+            for (int variant = 0; variant < 16; variant++) {
+                boolean ta = (variant & 1) != 0;
+                boolean tb = (variant & 2) != 0;
+                boolean shareB = (variant & 4) != 0;
+                boolean sumBatch = (variant & 8) != 0 && sh[0] > 1;
+                int batch = sh[0];
+                int m = sh[1];
+                int k = sh[2];
+                int n = sh[3];
+                View a = matrix(t, batch, m, k, ta, false);
+                View b = matrix(t, batch, k, n, tb, shareB);
+                double alpha = 0.5;
+                double beta = variant % 3 == 0 ? 0 : -1.5;
+                View c = randomView(t, new int[] {sumBatch ? 1 : batch, m, n}, -1, 1, false);
+                if (sumBatch) {
+                    c = new View(c.buffer(), c.offset(), new int[] {batch, m, n}, new int[] {0, n, 1});
+                }
+                double[] ha = host(a.buffer());
+                double[] hb = host(b.buffer());
+                double[] hc = host(c.buffer());
+                backend.gemm(a, b, c, alpha, beta);
+                View cc = c;
+                String what = "gemm " + t + " " + Arrays.toString(sh) + " ta=" + ta + " tb=" + tb + " shareB=" + shareB
+                        + " sum=" + sumBatch + " beta=" + beta;
+                assertView(what, c, idx -> {
+                    double acc = 0;
+                    int b0 = sumBatch ? 0 : idx[0];
+                    int b1 = sumBatch ? batch : idx[0] + 1;
+                    for (int bi = b0; bi < b1; bi++) {
+                        for (int p = 0; p < k; p++) {
+                            acc += at(ha, a, new int[] {bi, idx[1], p}) * at(hb, b, new int[] {bi, p, idx[2]});
+                        }
+                    }
+                    double old = at(hc, cc, idx);
+                    return alpha * acc + (beta == 0 ? 0 : beta * old);
+                });
+            }
+        }
+    }
+
+    private View matrix(DType t, int batch, int rows, int cols, boolean transposed, boolean shared) {
+        int nb = shared ? 1 : batch;
+        View raw = randomView(t, transposed ? new int[] {nb, cols, rows} : new int[] {nb, rows, cols}, -1, 1, false);
+        int[] s = raw.strides();
+        int bs = shared ? 0 : s[0];
+        return transposed ? new View(raw.buffer(), raw.offset(), new int[] {batch, rows, cols}, new int[] {bs, s[2], s[1]})
+                : new View(raw.buffer(), raw.offset(), new int[] {batch, rows, cols}, new int[] {bs, s[1], s[2]});
+    }
+
+    @Test
+    void gemmBetaZeroIgnoresNaNInResult() {
+        View a = randomView(DType.FLOAT32, new int[] {1, 40, 50}, -1, 1, false);
+        View b = randomView(DType.FLOAT32, new int[] {1, 50, 60}, -1, 1, false);
+        View c = zeros(DType.FLOAT32, 1, 40, 60);
+        backend.fill(c, Double.NaN);
+        backend.gemm(a, b, c, 1, 0);
+        for (double v : host(c.buffer())) {
+            assertTrue(Double.isFinite(v));
+        }
+    }
+
+    // ---- convolution and pooling ---------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void im2colMatchesDefinitionAndCol2imIsItsAdjoint(DType t) {
+        ConvGeometry[] cases = {new ConvGeometry(2, 3, 7, 6, 3, 3, 1, 1, 1, 1), new ConvGeometry(1, 2, 9, 9, 3, 2, 2, 3, 1, 0),
+            new ConvGeometry(3, 1, 5, 5, 1, 1, 1, 1, 0, 0), new ConvGeometry(1, 4, 8, 8, 5, 5, 2, 2, 2, 2)};
+        for (ConvGeometry g : cases) {
+            View x = randomView(t, new int[] {g.images(), g.channels(), g.height(), g.width()}, -1, 1, false);
+            View cols = zeros(t, g.images(), g.patchSize(), g.outputSize());
+            double[] hx = host(x.buffer());
+            backend.im2col(g, x, cols);
+            assertView("im2col " + g, cols, idx -> {
+                int row = idx[1];
+                int ch = row / (g.kernelH() * g.kernelW());
+                int kh = row / g.kernelW() % g.kernelH();
+                int kw = row % g.kernelW();
+                int iy = idx[2] / g.outW() * g.strideH() - g.padH() + kh;
+                int ix = idx[2] % g.outW() * g.strideW() - g.padW() + kw;
+                return iy < 0 || iy >= g.height() || ix < 0 || ix >= g.width() ? 0
+                        : at(hx, x, new int[] {idx[0], ch, iy, ix});
+            });
+            // <im2col(x), y> == <x, col2im(y)>
+            View y = randomView(t, cols.shape(), -1, 1, false);
+            View gx = zeros(t, x.shape());
+            backend.fill(gx, 7);
+            backend.col2im(g, y, gx);
+            double[] hc = host(cols.buffer());
+            double[] hy = host(y.buffer());
+            double[] hgx = host(gx.buffer());
+            double lhs = 0;
+            double rhs = 0;
+            for (int i = 0; i < cols.size(); i++) {
+                lhs += hc[i] * hy[i];
+            }
+            for (int i = 0; i < x.size(); i++) {
+                rhs += hx[i] * hgx[i];
+            }
+            assertEquals(lhs, rhs, t == DType.FLOAT32 ? 1e-3 : 1e-9, "col2im adjoint " + g);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void poolingMatchesDefinition(DType t) {
+        PoolGeometry[] cases = {new PoolGeometry(2, 3, 6, 6, 2, 2, 2, 2, 0, 0), new PoolGeometry(1, 2, 7, 5, 3, 3, 2, 1, 1, 1),
+            new PoolGeometry(1, 1, 4, 4, 3, 2, 1, 2, 1, 0)};
+        for (PoolGeometry g : cases) {
+            View x = randomView(t, new int[] {g.images(), g.channels(), g.height(), g.width()}, -1, 1, false);
+            double[] hx = host(x.buffer());
+            View out = zeros(t, g.images(), g.channels(), g.outH(), g.outW());
+            backend.maxPool2d(g, x, out);
+            assertView("max pool " + g, out, idx -> {
+                double best = Double.NEGATIVE_INFINITY;
+                for (int dy = 0; dy < g.kernelH(); dy++) {
+                    for (int dx = 0; dx < g.kernelW(); dx++) {
+                        int iy = idx[2] * g.strideH() - g.padH() + dy;
+                        int ix = idx[3] * g.strideW() - g.padW() + dx;
+                        if (iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width()) {
+                            best = Math.max(best, at(hx, x, new int[] {idx[0], idx[1], iy, ix}));
+                        }
+                    }
+                }
+                return best;
+            });
+            backend.avgPool2d(g, x, out);
+            assertView("avg pool " + g, out, idx -> {
+                double sum = 0;
+                for (int dy = 0; dy < g.kernelH(); dy++) {
+                    for (int dx = 0; dx < g.kernelW(); dx++) {
+                        int iy = idx[2] * g.strideH() - g.padH() + dy;
+                        int ix = idx[3] * g.strideW() - g.padW() + dx;
+                        if (iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width()) {
+                            sum += at(hx, x, new int[] {idx[0], idx[1], iy, ix});
+                        }
+                    }
+                }
+                return sum / (g.kernelH() * g.kernelW());
+            });
+            // backward passes are adjoints of the forward maps (max: at fixed argmax)
+            View go = randomView(t, out.shape(), -1, 1, false);
+            View gi = zeros(t, x.shape());
+            backend.avgPool2dBackward(g, go, gi);
+            assertEquals(dot(out, go, x, gi, () -> backend.avgPool2d(g, x, out)), 0, t == DType.FLOAT32 ? 1e-4 : 1e-10);
+            backend.maxPool2dBackward(g, x, go, gi);
+            assertEquals(dot(out, go, x, gi, () -> backend.maxPool2d(g, x, out)), 0, t == DType.FLOAT32 ? 1e-4 : 1e-10);
+        }
+    }
+
+    /** {@code <forward(x), go> - <x, gi>}: zero when gi is the adjoint applied to go (pooling is linear in x given its windows). */
+    private double dot(View out, View go, View x, View gi, Runnable forward) {
+        forward.run();
+        double[] ho = host(out.buffer());
+        double[] hgo = host(go.buffer());
+        double[] hx = host(x.buffer());
+        double[] hgi = host(gi.buffer());
+        double l = 0;
+        double r = 0;
+        for (int i = 0; i < out.size(); i++) {
+            l += ho[i] * hgo[i];
+        }
+        for (int i = 0; i < x.size(); i++) {
+            r += hx[i] * hgi[i];
+        }
+        return l - r;
+    }
+
+    // ---- indexing ------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gatherAndScatterAddAlongEachAxis(DType t) {
+        int[] shape = {4, 3, 5};
+        for (int axis = 0; axis < 3; axis++) {
+            View src = randomView(t, shape, -1, 1, true);
+            double[] hs = host(src.buffer());
+            int[] index = {shape[axis] - 1, 0, shape[axis] - 1, 1};
+            int[] outShape = shape.clone();
+            outShape[axis] = index.length;
+            View dst = zeros(t, outShape);
+            backend.gather(src, axis, index, dst);
+            int ax = axis;
+            assertView("gather axis " + axis, dst, idx -> {
+                int[] s = idx.clone();
+                s[ax] = index[idx[ax]];
+                return at(hs, src, s);
+            });
+            View acc = randomView(t, shape, -1, 1, false);
+            double[] before = host(acc.buffer());
+            double[] hd = host(dst.buffer());
+            backend.scatterAdd(dst, axis, index, acc);
+            assertView("scatter_add axis " + axis, acc, idx -> {
+                double v = at(before, acc, idx);
+                for (int j = 0; j < index.length; j++) {
+                    if (index[j] == idx[ax]) {
+                        int[] s = idx.clone();
+                        s[ax] = j;
+                        v += hd[dst.offsetOf(s)];
+                    }
+                }
+                return v;
+            });
+        }
+        View src = zeros(t, 3, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> backend.gather(src, 0, new int[] {3}, zeros(t, 1, 2)));
+        assertTrue(e.getMessage().contains("index 3 out of range"), e.getMessage());
+    }
+
+    // ---- random numbers ------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void randomFillsFollowTheCounterDefinition(DType t) {
+        View u = zeros(t, 100, 50);
+        backend.randomUniform(u, 42, -2, 3);
+        assertView("uniform", u, idx -> CounterRandom.uniform(t, 42, idx[0] * 50L + idx[1], -2, 3));
+        View g = zeros(t, 100, 50);
+        backend.randomNormal(g, 7, 1, 2);
+        assertView("normal", g, idx -> 1 + 2 * CounterRandom.normal(7, idx[0] * 50L + idx[1]));
+        double[] h = host(g.buffer());
+        double mean = Arrays.stream(h).average().orElseThrow();
+        double var = Arrays.stream(h).map(v -> (v - mean) * (v - mean)).sum() / (h.length - 1);
+        assertEquals(1, mean, 0.1);
+        assertEquals(4, var, 0.3);
+        double[] hu = host(u.buffer());
+        assertTrue(Arrays.stream(hu).allMatch(v -> v >= -2 && v < 3));
+        assertEquals(0.5, Arrays.stream(hu).average().orElseThrow(), 0.1);
+    }
+}
