@@ -1,0 +1,96 @@
+package org.lethe.engine;
+
+/**
+ * A node of the autodiff graph: the operation that produced a tensor, the inputs it came from, the
+ * tensors it saved for its derivative, and {@link #backward}, which maps the gradient of its output
+ * to the gradients of its inputs. Each operation is one small final subclass with its forward
+ * ({@code apply}) and its backward side by side.
+ */
+public abstract class Function {
+    private Tensor[] inputs = new Tensor[0];
+    private boolean[] needs = new boolean[0];
+    private Tensor[] saved = new Tensor[0];
+    private int[] savedVersions = new int[0];
+    private boolean released;
+
+    /** Whether an operation on these inputs must record a node: grad mode is on and an input needs a gradient. */
+    static boolean needsGraph(Tensor... inputs) {
+        if (!GradMode.isEnabled()) {
+            return false;
+        }
+        for (Tensor t : inputs) {
+            if (t.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Makes this node the producer of {@code out}, fed by {@code in}; returns {@code out}. */
+    final Tensor attach(Tensor out, Tensor... in) {
+        this.inputs = in;
+        this.needs = new boolean[in.length];
+        for (int i = 0; i < in.length; i++) {
+            needs[i] = in[i].requiresGrad();
+        }
+        out.setGradFn(this);
+        return out;
+    }
+
+    /** Keeps tensors for backward, remembering their versions. */
+    final void save(Tensor... tensors) {
+        this.saved = tensors;
+        this.savedVersions = new int[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            savedVersions[i] = tensors[i] == null ? 0 : tensors[i].storage().version();
+        }
+    }
+
+    /** A saved tensor; fails if it was changed in place since it was saved. */
+    final Tensor saved(int i) {
+        Tensor t = saved[i];
+        if (t != null && t.storage().version() != savedVersions[i]) {
+            throw new IllegalStateException("backward of " + name() + ": a tensor it saved (shape " + Shapes.str(t.shape())
+                    + ") was changed in place after the forward pass (version " + t.storage().version() + ", saved at "
+                    + savedVersions[i] + ")");
+        }
+        return t;
+    }
+
+    /** Whether input {@code i} needs a gradient. */
+    final boolean needsInputGrad(int i) {
+        return needs[i];
+    }
+
+    final Tensor[] inputs() {
+        return inputs;
+    }
+
+    final boolean isReleased() {
+        return released;
+    }
+
+    /** Drops the saved tensors after backward so their memory can go. */
+    final void release() {
+        released = true;
+        saved = new Tensor[0];
+    }
+
+    /**
+     * Gradients of the inputs, in order, given the gradient of the output; {@code null} where an input
+     * needs none. A gradient may have the broadcast shape of the output; it is summed back to the
+     * input's shape by the caller. Runs with grad mode off.
+     */
+    abstract Tensor[] backward(Tensor grad);
+
+    /** The operation's name as error messages print it. */
+    public String name() {
+        String n = getClass().getSimpleName();
+        return n.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
