@@ -442,6 +442,11 @@ public final class Tensor {
         return Tanh.apply(this);
     }
 
+    /** Elementwise larger of this and other (broadcast); tied elements share the gradient. */
+    public Tensor maximum(Tensor other) {
+        return Maximum.apply(this, other);
+    }
+
     /** Values limited to [min, max]; the gradient passes where min <= x <= max. */
     public Tensor clamp(double min, double max) {
         if (min > max) {

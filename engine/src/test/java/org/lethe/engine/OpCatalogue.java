@@ -75,6 +75,11 @@ final class OpCatalogue {
         c.add(new OpCase("clamp_max", "clampMax").in(ANY, 4, 5)
                 .fn(x -> x[0].clampMax(-0.25)).ref(x -> x[0].map(v -> Math.min(v, -0.25))));
 
+        c.add(new OpCase("maximum", "maximum").in(ANY, 3, 4).in(ANY, 4)
+                .fn(x -> x[0].maximum(x[1])).ref(x -> x[0].zip(x[1], Math::max)));
+        c.add(new OpCase("maximum_ties", "maximum").in(SMALL_INT, 3, 4).in(SMALL_INT, 3, 4).grad(NONE)
+                .fn(x -> x[0].maximum(x[1])).ref(x -> x[0].zip(x[1], Math::max)));
+
         // ---- comparisons --------------------------------------------------------------------
         c.add(new OpCase("eq", "eq").constant(SMALL_INT, 3, 4).constant(SMALL_INT, 4).grad(NONE)
                 .fn(x -> x[0].eq(x[1])).ref(x -> x[0].zip(x[1], (a, b) -> a == b ? 1 : 0)));
