@@ -249,7 +249,10 @@ def optim_vectors():
 
 
 def main():
+    with open(__file__, "rb") as f:
+        script_sha = hashlib.sha256(f.read()).hexdigest()
     data = {"torch_version": torch.__version__, "generator": "engine/src/test/python/make_torch_vectors.py",
+            "generator_sha256": script_sha,
             "cases": op_vectors(), "optim": optim_vectors()}
     tmp = OUT + ".tmp"
     with open(tmp, "w") as f:

@@ -98,4 +98,13 @@ class TorchVectorsTest {
         assertTrue(TorchVectors.root().get("torch_version").asText().startsWith("1.13"),
                 "vectors were made with an unexpected PyTorch version");
     }
+
+    /** The vectors were made by the generator as it is now (so editing it without rerunning fails). */
+    @Test
+    void vectorsAreFreshForTheCommittedGenerator() throws Exception {
+        java.nio.file.Path script = java.nio.file.Path.of("src/test/python/make_torch_vectors.py");
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(script));
+        assertEquals(java.util.HexFormat.of().formatHex(digest), TorchVectors.root().get("generator_sha256").asText(),
+                "engine/src/test/python/make_torch_vectors.py changed; rerun it with python3-torch");
+    }
 }

@@ -1,0 +1,2 @@
+/** Small runnable programs that show the engine at work. */
+package org.lethe.engine.examples;
