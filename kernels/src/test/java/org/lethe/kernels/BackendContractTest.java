@@ -270,7 +270,8 @@ public abstract class BackendContractTest {
 
     static int[][] gemmShapes() {
         return new int[][] {{1, 1, 1, 1}, {1, 3, 4, 5}, {2, 7, 1, 9}, {3, 17, 33, 65}, {1, 130, 70, 300}, {4, 64, 48, 40},
-            {2, 1, 200, 150}};
+            {2, 1, 200, 150},
+            {2, 9, 300, 1040}};
     }
 
     /** {batch, m, k, n} with every combination of transposed operands, shared operands and a summed batch. */

@@ -23,10 +23,22 @@ public final class CpuBackend implements Backend {
     static final int GRAIN = 1 << 15;
 
     private final CpuParallel parallel;
+    private final boolean vector;
 
-    /** A backend with {@code threads} worker threads. */
+    /** A backend with {@code threads} worker threads, using the Vector API when it is enabled. */
     public CpuBackend(int threads) {
+        this(threads, VectorSupport.AVAILABLE);
+    }
+
+    /** A backend with the vector kernels forced off (or on, where available); for tests and benchmarks. */
+    CpuBackend(int threads, boolean vector) {
         this.parallel = new CpuParallel(threads);
+        this.vector = vector && VectorSupport.AVAILABLE;
+    }
+
+    /** Whether this backend uses the Vector API kernels. */
+    public boolean usesVectorKernels() {
+        return vector;
     }
 
     /** Threads from the system property {@code lethe.threads}, else one per available processor. */
@@ -61,7 +73,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "cpu (pure Java, " + parallel.threads() + " thread" + (parallel.threads() == 1 ? "" : "s") + ")";
+        return "cpu (pure Java, " + parallel.threads() + " thread" + (parallel.threads() == 1 ? "" : "s") + ", "
+                + (vector ? VectorSupport.describe() : "scalar") + ")";
     }
 
     // ---- memory --------------------------------------------------------------------------------
@@ -295,7 +308,10 @@ public final class CpuBackend implements Backend {
         CpuBuffer ab = own(a);
         CpuBuffer bb = own(b);
         CpuBuffer cb = own(c);
-        if (BlockedGemm.applies(s, ab, bb, cb)) {
+        if (BlockedGemm.applies(s, ab, bb, cb) && vector) {
+            VectorGemm.run(parallel, s, (CpuBuffer.F32) ab, (CpuBuffer.F32) bb, (CpuBuffer.F32) cb, a, b, c,
+                    (float) alpha, (float) beta);
+        } else if (BlockedGemm.applies(s, ab, bb, cb)) {
             BlockedGemm.run(parallel, s, (CpuBuffer.F32) ab, (CpuBuffer.F32) bb, (CpuBuffer.F32) cb, a, b, c,
                     (float) alpha, (float) beta);
         } else {
