@@ -25,20 +25,8 @@ final class BlockedGemm {
 
     static void run(CpuParallel parallel, GemmShape s, CpuBuffer.F32 a, CpuBuffer.F32 b, CpuBuffer.F32 c,
                     View av, View bv, View cv, float alpha, float beta) {
-        if (!s.sumBatch() && s.batch() >= parallel.threads() && s.batch() > 1) {
-            parallel.forRange(s.batch(), 1, (lo, hi) -> {
-                float[] panel = new float[KC * Math.min(NC, s.n())];
-                for (int bi = lo; bi < hi; bi++) {
-                    one(null, s, a, b, c, av, bv, cv, bi, alpha, beta, panel);
-                }
-            });
-            return;
-        }
-        float[] panel = new float[KC * Math.min(NC, s.n())];
-        for (int bi = 0; bi < s.batch(); bi++) {
-            float betaHere = s.sumBatch() && bi > 0 ? 1f : beta;
-            one(parallel, s, a, b, c, av, bv, cv, bi, alpha, betaHere, panel);
-        }
+        s.forEachMatrix(parallel, beta, (par, bi, be) -> one(par, s, a, b, c, av, bv, cv, bi, alpha, be,
+                new float[KC * Math.min(NC, s.n())]));
     }
 
     /** One matrix of the batch; {@code parallel == null} runs on the calling thread. */
@@ -50,33 +38,19 @@ final class BlockedGemm {
         int m = s.m();
         int n = s.n();
         int k = s.k();
-        int aOff = av.offset() + bi * av.strides()[0];
-        int as1 = av.strides()[1];
-        int as2 = av.strides()[2];
-        int bOff = bv.offset() + bi * bv.strides()[0];
-        int bs1 = bv.strides()[1];
-        int bs2 = bv.strides()[2];
-        int cOff = cv.offset() + bi * cv.strides()[0];
-        int ldc = s.ldc();
-        if (beta != 1f) {
-            for (int i = 0; i < m; i++) {
-                int ci = cOff + i * ldc;
-                for (int j = 0; j < n; j++) {
-                    C[ci + j] = beta == 0f ? 0f : beta * C[ci + j];
-                }
-            }
-        }
+        GemmShape.Matrix at = s.matrix(av, bv, cv, bi);
+        at.scaleResult(C, m, n, beta);
         for (int kk = 0; kk < k; kk += KC) {
             int kc = Math.min(KC, k - kk);
             for (int jj = 0; jj < n; jj += NC) {
                 int nc = Math.min(NC, n - jj);
                 for (int p = 0; p < kc; p++) {
-                    int src = bOff + (kk + p) * bs1 + jj * bs2;
-                    if (bs2 == 1) {
+                    int src = at.bOff() + (kk + p) * at.bs1() + jj * at.bs2();
+                    if (at.bs2() == 1) {
                         System.arraycopy(B, src, panel, p * nc, nc);
                     } else {
                         for (int j = 0; j < nc; j++) {
-                            panel[p * nc + j] = B[src + j * bs2];
+                            panel[p * nc + j] = B[src + j * at.bs2()];
                         }
                     }
                 }
@@ -84,10 +58,10 @@ final class BlockedGemm {
                 final int fjj = jj;
                 CpuParallel.RangeTask rows = (lo, hi) -> {
                     for (int i = lo; i < hi; i++) {
-                        int ci = cOff + i * ldc + fjj;
-                        int ai = aOff + i * as1 + fkk * as2;
+                        int ci = at.cOff() + i * at.ldc() + fjj;
+                        int ai = at.aOff() + i * at.as1() + fkk * at.as2();
                         for (int p = 0; p < kc; p++) {
-                            float aip = alpha * A[ai + p * as2];
+                            float aip = alpha * A[ai + p * at.as2()];
                             int po = p * nc;
                             for (int j = 0; j < nc; j++) {
                                 C[ci + j] += aip * panel[po + j];

@@ -47,4 +47,49 @@ record GemmShape(int batch, int m, int n, int k, boolean transA, int lda, boolea
     long flops() {
         return 2L * batch * m * n * k;
     }
+
+    /** Where matrix {@code bi} of the batch starts in each operand, and the strides to walk it. */
+    record Matrix(int aOff, int as1, int as2, int bOff, int bs1, int bs2, int cOff, int ldc) {
+        /** {@code c = beta * c} over the m x n result (0 overwrites, so NaN in c does not survive). */
+        void scaleResult(float[] c, int m, int n, float beta) {
+            if (beta == 1f) {
+                return;
+            }
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
+                }
+            }
+        }
+    }
+
+    Matrix matrix(View a, View b, View c, int bi) {
+        return new Matrix(a.offset() + bi * a.strides()[0], a.strides()[1], a.strides()[2],
+                b.offset() + bi * b.strides()[0], b.strides()[1], b.strides()[2], c.offset() + bi * c.strides()[0], ldc);
+    }
+
+    /** The product of one matrix of the batch; {@code parallel} is null when it must run on the calling thread. */
+    interface OneMatrix {
+        void run(CpuParallel parallel, int batchIndex, float beta);
+    }
+
+    /**
+     * Runs {@code one} for every matrix of the batch: whole matrices on separate threads when there
+     * are enough of them and their results are separate, else one after another (a summed batch adds
+     * into the same result, with {@code beta} applied by the first only), each using all threads.
+     */
+    void forEachMatrix(CpuParallel parallel, float beta, OneMatrix one) {
+        if (!sumBatch && batch >= parallel.threads() && batch > 1) {
+            parallel.forRange(batch, 1, (lo, hi) -> {
+                for (int bi = lo; bi < hi; bi++) {
+                    one.run(null, bi, beta);
+                }
+            });
+            return;
+        }
+        for (int bi = 0; bi < batch; bi++) {
+            one.run(parallel, bi, sumBatch && bi > 0 ? 1f : beta);
+        }
+    }
 }

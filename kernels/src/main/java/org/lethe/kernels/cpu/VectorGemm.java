@@ -36,17 +36,7 @@ final class VectorGemm {
 
     static void run(CpuParallel parallel, GemmShape s, CpuBuffer.F32 a, CpuBuffer.F32 b, CpuBuffer.F32 c,
                     View av, View bv, View cv, float alpha, float beta) {
-        if (!s.sumBatch() && s.batch() >= parallel.threads() && s.batch() > 1) {
-            parallel.forRange(s.batch(), 1, (lo, hi) -> {
-                for (int bi = lo; bi < hi; bi++) {
-                    one(null, s, a, b, c, av, bv, cv, bi, alpha, beta);
-                }
-            });
-            return;
-        }
-        for (int bi = 0; bi < s.batch(); bi++) {
-            one(parallel, s, a, b, c, av, bv, cv, bi, alpha, s.sumBatch() && bi > 0 ? 1f : beta);
-        }
+        s.forEachMatrix(parallel, beta, (par, bi, be) -> one(par, s, a, b, c, av, bv, cv, bi, alpha, be));
     }
 
     private static void one(CpuParallel parallel, GemmShape s, CpuBuffer.F32 a, CpuBuffer.F32 b, CpuBuffer.F32 c,
@@ -57,22 +47,8 @@ final class VectorGemm {
         int m = s.m();
         int n = s.n();
         int k = s.k();
-        int aOff = av.offset() + bi * av.strides()[0];
-        int as1 = av.strides()[1];
-        int as2 = av.strides()[2];
-        int bOff = bv.offset() + bi * bv.strides()[0];
-        int bs1 = bv.strides()[1];
-        int bs2 = bv.strides()[2];
-        int cOff = cv.offset() + bi * cv.strides()[0];
-        int ldc = s.ldc();
-        if (beta != 1f) {
-            for (int i = 0; i < m; i++) {
-                int ci = cOff + i * ldc;
-                for (int j = 0; j < n; j++) {
-                    C[ci + j] = beta == 0f ? 0f : beta * C[ci + j];
-                }
-            }
-        }
+        GemmShape.Matrix at = s.matrix(av, bv, cv, bi);
+        at.scaleResult(C, m, n, beta);
         int panels = (m + MR - 1) / MR;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -80,20 +56,20 @@ final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float[] bp = scratch(0, kc * ncPadded);
-                packB(B, bOff + pc * bs1 + jc * bs2, bs1, bs2, kc, nc, bp);
+                packB(B, at.bOff() + pc * at.bs1() + jc * at.bs2(), at.bs1(), at.bs2(), kc, nc, bp);
                 final int fjc = jc;
                 final int fpc = pc;
                 CpuParallel.RangeTask rows = (lo, hi) -> {
                     int r0 = lo * MR;
                     int mc = Math.min(m, hi * MR) - r0;
                     float[] ap = scratch(1, (hi - lo) * MR * kc);
-                    packA(A, aOff + r0 * as1 + fpc * as2, as1, as2, mc, kc, alpha, ap);
+                    packA(A, at.aOff() + r0 * at.as1() + fpc * at.as2(), at.as1(), at.as2(), mc, kc, alpha, ap);
                     float[] tile = new float[MR * NR];
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         int bpOff = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
-                            micro(kc, ap, ir * kc, bp, bpOff, C, cOff + (r0 + ir) * ldc + fjc + jr, ldc,
+                            micro(kc, ap, ir * kc, bp, bpOff, C, at.cOff() + (r0 + ir) * at.ldc() + fjc + jr, at.ldc(),
                                     Math.min(MR, mc - ir), cols, tile);
                         }
                     }
