@@ -25,11 +25,11 @@ final class Autograd {
                 return;
             }
             List<Function> order = topologicalOrder(root.gradFn());
-            Map<Function, Tensor> pending = new IdentityHashMap<>();
-            pending.put(root.gradFn(), seed);
+            Map<Function, Tensor[]> pending = new IdentityHashMap<>();
+            deliver(pending, root, seed);
             for (int i = order.size() - 1; i >= 0; i--) {
                 Function fn = order.get(i);
-                Tensor grad = pending.remove(fn);
+                Tensor[] grad = pending.remove(fn);
                 if (grad == null) {
                     continue;
                 }
@@ -37,7 +37,7 @@ final class Autograd {
                     throw new IllegalStateException("backward: the graph through " + fn.name() + " was freed by an earlier "
                             + "backward(); call backward(grad, true) to keep it");
                 }
-                Tensor[] grads = fn.backward(grad);
+                Tensor[] grads = fn.backwardAll(grad);
                 Tensor[] inputs = fn.inputs();
                 for (int j = 0; j < inputs.length; j++) {
                     if (!fn.needsInputGrad(j) || grads[j] == null) {
@@ -46,7 +46,7 @@ final class Autograd {
                     Tensor in = inputs[j];
                     Tensor gj = Shapes.sumTo(grads[j], in.shape(), fn.name());
                     if (in.gradFn() != null) {
-                        pending.merge(in.gradFn(), gj, Tensor::add);
+                        deliver(pending, in, gj);
                     } else {
                         accumulate(in, gj);
                     }
@@ -56,6 +56,13 @@ final class Autograd {
                 }
             }
         }
+    }
+
+    /** Adds {@code g} to the pending gradient of the output that {@code t} is of its node. */
+    private static void deliver(Map<Function, Tensor[]> pending, Tensor t, Tensor g) {
+        Tensor[] slots = pending.computeIfAbsent(t.gradFn(), fn -> new Tensor[fn.outputCount()]);
+        int k = t.outputIndex();
+        slots[k] = slots[k] == null ? g : slots[k].add(g);
     }
 
     /** Adds {@code g} into a leaf's {@code grad}, allocating it outside any scope the first time. */

@@ -8,6 +8,7 @@ package org.lethe.engine;
  */
 public abstract class Function {
     private Tensor[] inputs = new Tensor[0];
+    private int outputs = 1;
     private boolean[] needs = new boolean[0];
     private Tensor[] saved = new Tensor[0];
     private int[] savedVersions = new int[0];
@@ -28,13 +29,26 @@ public abstract class Function {
 
     /** Makes this node the producer of {@code out}, fed by {@code in}; returns {@code out}. */
     final Tensor attach(Tensor out, Tensor... in) {
+        attachAll(new Tensor[] {out}, in);
+        return out;
+    }
+
+    /** Makes this node the producer of several outputs (output i is {@code outs[i]}), fed by {@code in}. */
+    final void attachAll(Tensor[] outs, Tensor... in) {
         this.inputs = in;
+        this.outputs = outs.length;
         this.needs = new boolean[in.length];
         for (int i = 0; i < in.length; i++) {
             needs[i] = in[i].requiresGrad();
         }
-        out.setGradFn(this);
-        return out;
+        for (int i = 0; i < outs.length; i++) {
+            outs[i].setGradFn(this, i);
+        }
+    }
+
+    /** Number of outputs this node produced. */
+    final int outputCount() {
+        return outputs;
     }
 
     /** Keeps tensors for backward, remembering their versions. */
@@ -82,6 +96,14 @@ public abstract class Function {
      * input's shape by the caller. Runs with grad mode off.
      */
     abstract Tensor[] backward(Tensor grad);
+
+    /**
+     * Gradients of the inputs given the gradients of all outputs ({@code null} for an output that
+     * received none). Single-output nodes use {@link #backward(Tensor)}; multi-output nodes override this.
+     */
+    Tensor[] backwardAll(Tensor[] grads) {
+        return backward(grads[0]);
+    }
 
     /** The operation's name as error messages print it. */
     public String name() {

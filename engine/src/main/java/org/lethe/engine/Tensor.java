@@ -30,6 +30,7 @@ public final class Tensor {
     private final int[] strides;
     private boolean requiresGrad;
     private Function gradFn;
+    private int outputIndex;
     private Tensor grad;
 
     Tensor(Storage storage, int offset, int[] shape, int[] strides) {
@@ -313,9 +314,15 @@ public final class Tensor {
         return gradFn;
     }
 
-    void setGradFn(Function fn) {
+    void setGradFn(Function fn, int index) {
         this.gradFn = fn;
+        this.outputIndex = index;
         this.requiresGrad = true;
+    }
+
+    /** Which output of {@link #gradFn()} this tensor is (0 for single-output operations). */
+    int outputIndex() {
+        return outputIndex;
     }
 
     /** Backpropagates from a one-element tensor (a loss). */
@@ -741,6 +748,42 @@ public final class Tensor {
             expanded.add(t.unsqueeze(axis));
         }
         return concat(expanded, axis < 0 ? axis + first.length + 1 : axis);
+    }
+
+    /** Consecutive pieces of the given sizes along {@code axis} (they must add up to its size); views. */
+    public List<Tensor> split(int[] sizes, int axis) {
+        return Split.apply(this, axis, sizes);
+    }
+
+    /**
+     * {@code chunks} consecutive pieces along {@code axis}, each of {@code ceil(size / chunks)}
+     * elements but the last, which may be smaller (fewer pieces if the size is small); views.
+     */
+    public List<Tensor> chunk(int chunks, int axis) {
+        if (chunks < 1) {
+            throw new IllegalArgumentException("chunk: chunks must be at least 1, got " + chunks);
+        }
+        int size = dim(axis);
+        int each = Math.max(1, (size + chunks - 1) / chunks);
+        int n = size == 0 ? 1 : (size + each - 1) / each;
+        int[] sizes = new int[n];
+        for (int i = 0; i < n; i++) {
+            sizes[i] = Math.min(each, size - i * each);
+        }
+        return split(sizes, axis);
+    }
+
+    /** The entries along {@code axis}, each with that axis removed (a time step of a sequence); views. */
+    public List<Tensor> unbind(int axis) {
+        int a = Shapes.axis("unbind", axis, rank());
+        int[] ones = new int[shape[a]];
+        java.util.Arrays.fill(ones, 1);
+        List<Tensor> parts = split(ones, a);
+        List<Tensor> out = new ArrayList<>(parts.size());
+        for (Tensor p : parts) {
+            out.add(p.squeeze(a));
+        }
+        return out;
     }
 
     /** The slices at {@code index} along {@code axis}, in that order (repeats allowed). */

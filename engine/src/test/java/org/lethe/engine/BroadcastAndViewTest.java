@@ -59,6 +59,18 @@ class BroadcastAndViewTest {
     }
 
     @Test
+    void unbindGivesViewsOfEachTimeStep() {
+        Tensor seq = Tensor.arange(24, DType.FLOAT64).reshape(2, 3, 4);
+        List<Tensor> steps = seq.unbind(1);
+        assertEquals(3, steps.size());
+        assertArrayEquals(new int[] {2, 4}, steps.get(1).shape());
+        assertArrayEquals(new double[] {4, 5, 6, 7, 16, 17, 18, 19}, steps.get(1).toDoubleArray());
+        assertArrayEquals(new int[] {12, 1}, steps.get(1).strides(), "a strided view, not a copy");
+        seq.fill(3);
+        assertEquals(3.0, steps.get(2).get(1, 3));
+    }
+
+    @Test
     void reshapeOfANonContiguousTensorCopiesInLogicalOrder() {
         Tensor x = Tensor.arange(6, DType.FLOAT64).reshape(2, 3).transpose(0, 1);
         Tensor r = x.reshape(6);

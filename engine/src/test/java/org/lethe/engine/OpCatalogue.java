@@ -177,6 +177,33 @@ final class OpCatalogue {
         c.add(new OpCase("stack", "stack").in(ANY, 2, 3).in(ANY, 2, 3)
                 .fn(x -> Tensor.stack(List.of(x[0], x[1]), 1))
                 .ref(x -> concat(x[0].reshape(2, 1, 3), x[1].reshape(2, 1, 3), 1)));
+        c.add(new OpCase("split", "split").in(ANY, 4, 6)
+                .fn(x -> {
+                    List<Tensor> p = x[0].split(new int[] {2, 1, 3}, 1);
+                    return Tensor.concat(List.of(p.get(2).mul(2.0), p.get(0)), 1);
+                })
+                .ref(x -> concat(x[0].select(1, new int[] {3, 4, 5}).map(v -> 2 * v), x[0].select(1, new int[] {0, 1}), 1)));
+        c.add(new OpCase("chunk", "chunk").in(ANY, 5, 3)
+                .fn(x -> {
+                    List<Tensor> p = x[0].chunk(2, 0);
+                    return p.get(1).mul(p.get(0).slice(0, 0, 2));
+                })
+                .ref(x -> x[0].select(0, new int[] {3, 4}).zip(x[0].select(0, new int[] {0, 1}), (a, b) -> a * b)));
+        c.add(new OpCase("unbind", "unbind").in(ANY, 3, 4, 2)
+                .fn(x -> {
+                    List<Tensor> u = x[0].unbind(1);
+                    return u.get(0).mul(u.get(3)).add(u.get(1));
+                })
+                .ref(x -> {
+                    NdArray u0 = x[0].select(1, new int[] {0}).reshape(3, 2);
+                    NdArray u1 = x[0].select(1, new int[] {1}).reshape(3, 2);
+                    NdArray u3 = x[0].select(1, new int[] {3}).reshape(3, 2);
+                    return u0.zip(u3, (a, b) -> a * b).zip(u1, Double::sum);
+                }));
+        c.add(new OpCase("reshape_strided_view", "reshape").in(ANY, 4, 3, 2)
+                .fn(x -> x[0].slice(1, 1, 2).reshape(4, 2).mul(x[0].slice(1, 0, 1).reshape(4, 2)))
+                .ref(x -> x[0].select(1, new int[] {1}).reshape(4, 2).zip(x[0].select(1, new int[] {0}).reshape(4, 2),
+                        (a, b) -> a * b)));
         c.add(new OpCase("index_select", "indexSelect").in(ANY, 5, 3)
                 .fn(x -> x[0].indexSelect(0, new int[] {4, 0, 4, 2})).ref(x -> x[0].select(0, new int[] {4, 0, 4, 2})));
         c.add(new OpCase("index_select_axis1", "indexSelect").in(ANY, 2, 4, 3)

@@ -208,8 +208,8 @@ class OpCatalogueTest {
         for (Method m : Tensor.class.getDeclaredMethods()) {
             boolean isStatic = Modifier.isStatic(m.getModifiers());
             boolean op = !isStatic || m.getName().equals("concat") || m.getName().equals("stack");
-            if (Modifier.isPublic(m.getModifiers()) && m.getReturnType() == Tensor.class && op
-                    && !NOT_OPERATIONS.contains(m.getName())) {
+            boolean returnsTensors = m.getReturnType() == Tensor.class || m.getReturnType() == List.class;
+            if (Modifier.isPublic(m.getModifiers()) && returnsTensors && op && !NOT_OPERATIONS.contains(m.getName())) {
                 operations.add(m.getName());
             }
         }
