@@ -1,0 +1,155 @@
+package org.lethe.models.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.lethe.engine.Rng;
+import org.lethe.engine.Tensor;
+import org.lethe.models.ModelSpec;
+import org.lethe.models.Models;
+import org.lethe.models.RegressionModel;
+import org.lethe.models.nn.StateDict;
+
+/**
+ * A model checkpoint: a safetensors file whose tensors are named as PyTorch's {@code state_dict()}
+ * names them, and whose metadata records what is needed to rebuild and to audit the model:
+ * {@code lethe.format}, {@code lethe.architecture} (the {@link ModelSpec} as JSON), and, as given,
+ * {@code lethe.training}, {@code lethe.seed}, {@code lethe.data_hash}, {@code lethe.normalisation},
+ * {@code lethe.code_version} and any other {@code lethe.*} entries. No time stamp is written, so the same
+ * model gives the same bytes. Writes are atomic.
+ */
+public final class Checkpoint {
+    public static final String FORMAT = "lethe-checkpoint-1";
+    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /** What a checkpoint records besides the weights; JSON-valued entries are maps. */
+    public record Info(Map<String, Object> training, long seed, String dataHash, Map<String, Object> normalisation,
+                       String codeVersion, Map<String, String> extra) {
+        public Info {
+            training = training == null ? Map.of() : Map.copyOf(training);
+            normalisation = normalisation == null ? Map.of() : Map.copyOf(normalisation);
+            extra = extra == null ? Map.of() : Map.copyOf(extra);
+            dataHash = dataHash == null ? "" : dataHash;
+            codeVersion = codeVersion == null ? BuildInfo.codeVersion() : codeVersion;
+        }
+
+        /** Only the seed and the current code version. */
+        public static Info of(long seed) {
+            return new Info(Map.of(), seed, "", Map.of(), null, Map.of());
+        }
+    }
+
+    /** A loaded model and what its checkpoint recorded. */
+    public record Loaded(RegressionModel model, Info info, Map<String, String> metadata) {
+    }
+
+    private Checkpoint() {
+    }
+
+    public static void save(Path path, RegressionModel model, Info info) {
+        Map<String, String> meta = new TreeMap<>();
+        meta.put("lethe.format", FORMAT);
+        meta.put("lethe.architecture", json(Map.of("architecture", model.spec().architecture(),
+                "hyperparameters", model.spec().hyperparameters())));
+        meta.put("lethe.training", json(info.training()));
+        meta.put("lethe.seed", Long.toString(info.seed()));
+        meta.put("lethe.data_hash", info.dataHash());
+        meta.put("lethe.normalisation", json(info.normalisation()));
+        meta.put("lethe.code_version", info.codeVersion());
+        info.extra().forEach((k, v) -> meta.put(k.startsWith("lethe.") ? k : "lethe." + k, v));
+        StateDict sd = model.stateDict();
+        try {
+            Safetensors.write(path, sd.tensors(), sd.integerKeys(), meta);
+        } catch (IOException e) {
+            throw new CheckpointException(path.getFileName() + " cannot be written (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Reads a checkpoint, rebuilds its architecture and loads the weights strictly (names and shapes). */
+    public static Loaded load(Path path) {
+        Safetensors.Contents c = Safetensors.read(path);
+        String file = path.getFileName().toString();
+        Map<String, String> meta = c.metadata();
+        String arch = meta.get("lethe.architecture");
+        if (arch == null) {
+            throw new CheckpointException(file + " has no lethe.architecture metadata; load it into a model you build "
+                    + "with Checkpoint.loadWeights");
+        }
+        ModelSpec spec;
+        try {
+            Map<String, Object> a = JSON.readValue(arch, new TypeReference<Map<String, Object>>() { });
+            @SuppressWarnings("unchecked")
+            Map<String, Object> hp = (Map<String, Object>) a.get("hyperparameters");
+            spec = new ModelSpec((String) a.get("architecture"), hp == null ? Map.of() : hp);
+        } catch (IOException | ClassCastException e) {
+            throw new CheckpointException(file + " has an unreadable lethe.architecture: " + arch);
+        }
+        RegressionModel model;
+        try {
+            model = Models.create(spec, new Rng(0));
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new CheckpointException(file + ": " + e.getMessage());
+        }
+        loadWeights(file, model, c);
+        long seed;
+        try {
+            seed = Long.parseLong(meta.getOrDefault("lethe.seed", "0"));
+        } catch (NumberFormatException e) {
+            throw new CheckpointException(file + " has a non-numeric lethe.seed '" + meta.get("lethe.seed") + "'");
+        }
+        Map<String, String> extra = new LinkedHashMap<>(meta);
+        for (String k : new String[] {"lethe.format", "lethe.architecture", "lethe.training", "lethe.seed",
+            "lethe.data_hash", "lethe.normalisation", "lethe.code_version"}) {
+            extra.remove(k);
+        }
+        Info info = new Info(parseMap(file, meta.get("lethe.training")), seed, meta.get("lethe.data_hash"),
+                parseMap(file, meta.get("lethe.normalisation")), meta.getOrDefault("lethe.code_version", "unknown"), extra);
+        return new Loaded(model, info, meta);
+    }
+
+    /** Loads the tensors of a safetensors file (for example one saved from PyTorch) into a model, strictly. */
+    public static void loadWeights(Path path, RegressionModel model) {
+        loadWeights(path.getFileName().toString(), model, Safetensors.read(path));
+    }
+
+    private static void loadWeights(String file, RegressionModel model, Safetensors.Contents c) {
+        StateDict expected = model.stateDict();
+        for (String name : expected.integerKeys()) {
+            String stored = c.storedTypes().get(name);
+            if (stored != null && !stored.equals("I64")) {
+                throw new CheckpointException(file + " stores " + name + " as " + stored + ", expected I64");
+            }
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>(c.tensors());
+        try {
+            model.loadStateDict(new StateDict(tensors, expected.integerKeys()), true);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(file + ": " + e.getMessage());
+        }
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("checkpoint metadata is not JSON-serialisable: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> parseMap(String file, String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (IOException e) {
+            throw new CheckpointException(file + " has metadata that is not a JSON object: " + json);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Training: configuration with the paper's defaults, the trainer, progress display and history. */
+package org.lethe.models.train;
