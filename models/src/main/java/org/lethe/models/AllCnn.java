@@ -58,6 +58,11 @@ public final class AllCnn extends RegressionModel {
         return new ModelOutput(classifier.forward(pool.forward(h)), acts);
     }
 
+    /** The final linear layer ({@code classifier}). */
+    public Sequential classifier() {
+        return classifier;
+    }
+
     @Override
     public ModelSpec spec() {
         return new ModelSpec("allcnn", Map.of("channels", channels, "size", size, "width", width));
