@@ -23,6 +23,13 @@ final class MatMul extends Function {
         if (b.dim(-2) != k) {
             throw new IllegalArgumentException("matmul: " + shapes + ": inner dimensions " + k + " and " + b.dim(-2) + " differ");
         }
+        if (b.rank() == 2 && a.rank() > 2) {
+            // [..., m, k] x [k, n] is one [(...) m, k] x [k, n] product: one GEMM forward, and in
+            // backward one GEMM for b's gradient instead of a batch summed afterwards (as PyTorch).
+            int[] outShape = a.shape();
+            outShape[outShape.length - 1] = n;
+            return a.reshape(-1, k).matmul(b).reshape(outShape);
+        }
         int[] batchA = Arrays.copyOf(a.shape(), a.rank() - 2);
         int[] batchB = Arrays.copyOf(b.shape(), b.rank() - 2);
         int[] batch;

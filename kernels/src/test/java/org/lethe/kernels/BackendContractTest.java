@@ -183,13 +183,15 @@ public abstract class BackendContractTest {
     @EnumSource(UnaryOp.class)
     void unaryMatchesDefinition(UnaryOp op) {
         for (DType t : DType.values()) {
-            double lo = op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.POW_SCALAR ? 0.1 : -3;
-            View src = randomView(t, new int[] {5, 7, 3}, lo, 3, true);
-            View dst = randomView(t, new int[] {5, 7, 3}, 0, 1, true);
-            double[] s = host(src.buffer());
-            double scalar = op == UnaryOp.POW_SCALAR ? 1.7 : 0.25;
-            backend.unary(op, scalar, src, dst);
-            assertView(op + " " + t, dst, idx -> op.apply(at(s, src, idx), scalar));
+            for (boolean strided : new boolean[] {true, false}) {
+                double lo = op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.POW_SCALAR ? 0.1 : -3;
+                View src = randomView(t, new int[] {5, 7, 3}, lo, 3, strided);
+                View dst = randomView(t, new int[] {5, 7, 3}, 0, 1, strided);
+                double[] s = host(src.buffer());
+                double scalar = op == UnaryOp.POW_SCALAR ? 1.7 : 0.25;
+                backend.unary(op, scalar, src, dst);
+                assertView(op + " " + t + (strided ? " strided" : " contiguous"), dst, idx -> op.apply(at(s, src, idx), scalar));
+            }
         }
     }
 
@@ -213,6 +215,21 @@ public abstract class BackendContractTest {
             double[] hb = host(b.buffer());
             backend.binary(op, a, b, dst);
             assertView(op + " " + t, dst, idx -> op.apply(at(ha, a, idx), at(hb, b, idx)));
+            // contiguous operands, and a column broadcast along the innermost axis, on either side
+            View c = randomView(t, new int[] {4, 6}, 0.5, 2, false);
+            View col = randomView(t, new int[] {4, 1}, 0.5, 2, false);
+            View colB = new View(col.buffer(), col.offset(), new int[] {4, 6}, new int[] {1, 0});
+            double[] hc = host(c.buffer());
+            double[] hcol = host(col.buffer());
+            for (int side = 0; side < 3; side++) {
+                View l = side == 2 ? colB : c;
+                View r = side == 1 ? colB : c;
+                double[] hl = side == 2 ? hcol : hc;
+                double[] hr = side == 1 ? hcol : hc;
+                View out = zeros(t, 4, 6);
+                backend.binary(op, l, r, out);
+                assertView(op + " " + t + " contiguous/broadcast " + side, out, idx -> op.apply(at(hl, l, idx), at(hr, r, idx)));
+            }
         }
     }
 
@@ -271,7 +288,7 @@ public abstract class BackendContractTest {
     static int[][] gemmShapes() {
         return new int[][] {{1, 1, 1, 1}, {1, 3, 4, 5}, {2, 7, 1, 9}, {3, 17, 33, 65}, {1, 130, 70, 300}, {4, 64, 48, 40},
             {2, 1, 200, 150},
-            {2, 9, 300, 1040}};
+            {2, 9, 300, 1040}, {20, 16, 40, 30}};
     }
 
     /** {batch, m, k, n} with every combination of transposed operands, shared operands and a summed batch. */

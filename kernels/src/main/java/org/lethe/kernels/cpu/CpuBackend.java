@@ -24,6 +24,10 @@ public final class CpuBackend implements Backend {
 
     private final CpuParallel parallel;
     private final boolean vector;
+    /** Typed float32 loops for the common elementwise cases; off only to test the generic path. */
+    private final boolean fast;
+    /** Arrays of closed buffers, reused by later allocations (1 GiB at most by default). */
+    private final ArrayPool pool = new ArrayPool(Long.getLong("lethe.cpu.pool.bytes", 1L << 30));
 
     /** A backend with {@code threads} worker threads, using the Vector API when it is enabled. */
     public CpuBackend(int threads) {
@@ -32,8 +36,18 @@ public final class CpuBackend implements Backend {
 
     /** A backend with the vector kernels forced off (or on, where available); for tests and benchmarks. */
     CpuBackend(int threads, boolean vector) {
+        this(threads, vector, true);
+    }
+
+    /** The reference configuration: scalar GEMM and generic elementwise loops only. */
+    static CpuBackend reference(int threads) {
+        return new CpuBackend(threads, false, false);
+    }
+
+    private CpuBackend(int threads, boolean vector, boolean fast) {
         this.parallel = new CpuParallel(threads);
         this.vector = vector && VectorSupport.AVAILABLE;
+        this.fast = fast;
     }
 
     /** Whether this backend uses the Vector API kernels. */
@@ -64,6 +78,10 @@ public final class CpuBackend implements Backend {
 
     CpuParallel parallel() {
         return parallel;
+    }
+
+    ArrayPool pool() {
+        return pool;
     }
 
     @Override
@@ -172,8 +190,13 @@ public final class CpuBackend implements Backend {
         CpuBuffer y = own(dst);
         StridedLoop loop = StridedLoop.of(dst.shape(), dst);
         int ys = loop.innerStride(0);
+        float[] fy = ys == 1 && y instanceof CpuBuffer.F32 f ? f.data() : null;
         parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
             int o = off[0];
+            if (fy != null) {
+                java.util.Arrays.fill(fy, o, o + n, (float) value);
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 y.set(o + i * ys, value);
             }
@@ -188,9 +211,14 @@ public final class CpuBackend implements Backend {
         StridedLoop loop = StridedLoop.of(dst.shape(), src, dst);
         int xs = loop.innerStride(0);
         int ys = loop.innerStride(1);
+        boolean typed = fast && xs == 1 && ys == 1 && x instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32;
         parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
             int xo = off[0];
             int yo = off[1];
+            if (typed) {
+                System.arraycopy(((CpuBuffer.F32) x).data(), xo, ((CpuBuffer.F32) y).data(), yo, n);
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 y.set(yo + i * ys, x.get(xo + i * xs));
             }
@@ -205,9 +233,14 @@ public final class CpuBackend implements Backend {
         StridedLoop loop = StridedLoop.of(dst.shape(), src, dst);
         int xs = loop.innerStride(0);
         int ys = loop.innerStride(1);
+        boolean typed = fast && xs == 1 && ys == 1 && x instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32;
         parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
             int xo = off[0];
             int yo = off[1];
+            if (typed) {
+                FloatRows.unary(op, scalar, ((CpuBuffer.F32) x).data(), xo, ((CpuBuffer.F32) y).data(), yo, n);
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 y.set(yo + i * ys, op.apply(x.get(xo + i * xs), scalar));
             }
@@ -224,10 +257,17 @@ public final class CpuBackend implements Backend {
         int as = loop.innerStride(0);
         int bs = loop.innerStride(1);
         int ys = loop.innerStride(2);
+        boolean typed = fast && FloatRows.hasBinary(op) && ys == 1 && (as == 1 || as == 0) && (bs == 1 || bs == 0)
+                && (as | bs) == 1 && x instanceof CpuBuffer.F32 && z instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32;
         parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
             int ao = off[0];
             int bo = off[1];
             int yo = off[2];
+            if (typed) {
+                FloatRows.binary(op, ((CpuBuffer.F32) x).data(), ao, as, ((CpuBuffer.F32) z).data(), bo, bs,
+                        ((CpuBuffer.F32) y).data(), yo, n);
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 y.set(yo + i * ys, op.apply(x.get(ao + i * as), z.get(bo + i * bs)));
             }
@@ -271,6 +311,7 @@ public final class CpuBackend implements Backend {
         int outputs = View.size(keptShape);
         StridedLoop red = StridedLoop.of(redShape, redSrc);
         int rs = red.innerStride(0);
+        boolean typedSum = fast && op == ReduceOp.SUM && rs == 1 && x instanceof CpuBuffer.F32;
         int cost = Math.max(1, View.size(redShape));
         parallel.forRange(outputs, Math.max(1, GRAIN / cost), (lo, hi) -> {
             int[] idx = new int[kept];
@@ -289,6 +330,10 @@ public final class CpuBackend implements Backend {
                 acc[0] = op.identity();
                 red.forEachRow(0, red.rows(), (off, n) -> {
                     int o = base + off[0];
+                    if (typedSum) {
+                        acc[0] = FloatRows.sum(((CpuBuffer.F32) x).data(), o, n, acc[0]);
+                        return;
+                    }
                     double a = acc[0];
                     for (int i = 0; i < n; i++) {
                         a = op.combine(a, x.get(o + i * rs));
@@ -403,6 +448,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void close() {
         parallel.close();
+        pool.clear();
     }
 
     @Override

@@ -32,6 +32,50 @@ abstract sealed class CpuBuffer implements Buffer permits CpuBuffer.F32, CpuBuff
 
     abstract void release();
 
+    /** {@code dst[to + i] = this[from + i * stride]} for {@code i < n}; typed when both hold floats. */
+    final void gatherTo(int from, int stride, CpuBuffer dst, int to, int n) {
+        if (this instanceof F32 a && dst instanceof F32 b) {
+            float[] x = a.data();
+            float[] y = b.data();
+            if (stride == 1) {
+                System.arraycopy(x, from, y, to, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    y[to + i] = x[from + i * stride];
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            dst.set(to + i, get(from + i * stride));
+        }
+    }
+
+    /** {@code dst[to + i * stride] += this[from + i]} for {@code i < n}; typed when both hold floats. */
+    final void scatterAddTo(int from, CpuBuffer dst, int to, int stride, int n) {
+        if (this instanceof F32 a && dst instanceof F32 b) {
+            float[] x = a.data();
+            float[] y = b.data();
+            for (int i = 0; i < n; i++) {
+                y[to + i * stride] += x[from + i];
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            int o = to + i * stride;
+            dst.set(o, dst.get(o) + get(from + i));
+        }
+    }
+
+    /** Sets {@code n} elements from {@code from} to zero. */
+    final void zero(int from, int n) {
+        if (this instanceof F32 a) {
+            java.util.Arrays.fill(a.data(), from, from + n, 0f);
+        } else {
+            java.util.Arrays.fill(((F64) this).data(), from, from + n, 0.0);
+        }
+    }
+
     @Override
     public int length() {
         return length;
@@ -48,9 +92,11 @@ abstract sealed class CpuBuffer implements Buffer permits CpuBuffer.F32, CpuBuff
     }
 
     @Override
-    public void close() {
-        closed = true;
-        release();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            release();
+        }
     }
 
     @Override
@@ -64,7 +110,7 @@ abstract sealed class CpuBuffer implements Buffer permits CpuBuffer.F32, CpuBuff
 
         F32(CpuBackend backend, int length) {
             super(backend, length);
-            data = new float[length];
+            data = backend.pool().floats(length);
         }
 
         float[] data() {
@@ -83,7 +129,11 @@ abstract sealed class CpuBuffer implements Buffer permits CpuBuffer.F32, CpuBuff
 
         @Override
         void release() {
+            float[] a = data;
             data = null;
+            if (a != null) {
+                ((CpuBackend) backend()).pool().release(a);
+            }
         }
 
         @Override
@@ -98,7 +148,7 @@ abstract sealed class CpuBuffer implements Buffer permits CpuBuffer.F32, CpuBuff
 
         F64(CpuBackend backend, int length) {
             super(backend, length);
-            data = new double[length];
+            data = backend.pool().doubles(length);
         }
 
         double[] data() {
@@ -117,7 +167,11 @@ abstract sealed class CpuBuffer implements Buffer permits CpuBuffer.F32, CpuBuff
 
         @Override
         void release() {
+            double[] a = data;
             data = null;
+            if (a != null) {
+                ((CpuBackend) backend()).pool().release(a);
+            }
         }
 
         @Override

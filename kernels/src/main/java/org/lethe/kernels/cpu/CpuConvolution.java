@@ -20,6 +20,16 @@ final class CpuConvolution {
         }
     }
 
+    /** First output column whose input column {@code x*stride - pad + k} is at least 0. */
+    private static int firstValid(int pad, int k, int stride) {
+        return Math.max(0, -Math.floorDiv(-(pad - k), stride));
+    }
+
+    /** One past the last output column whose input column is below {@code width}. */
+    private static int endValid(int width, int pad, int k, int stride, int outW) {
+        return Math.min(outW, Math.floorDiv(width - 1 + pad - k, stride) + 1);
+    }
+
     static void im2col(CpuParallel parallel, ConvGeometry g, CpuBuffer in, View input, CpuBuffer out, View cols) {
         checkShapes("im2col", g, input, cols);
         int c = g.channels();
@@ -38,13 +48,19 @@ final class CpuConvolution {
                     for (int kw = 0; kw < g.kernelW(); kw++) {
                         int row = (ch * g.kernelH() + kh) * g.kernelW() + kw;
                         int colBase = cols.offset() + (img * patch + row) * outSize;
+                        int x0 = firstValid(g.padW(), kw, g.strideW());
+                        int x1 = endValid(w, g.padW(), kw, g.strideW(), ow);
                         for (int y = 0; y < oh; y++) {
                             int iy = y * g.strideH() - g.padH() + kh;
-                            for (int x = 0; x < ow; x++) {
-                                int ix = x * g.strideW() - g.padW() + kw;
-                                boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                                out.set(colBase + y * ow + x, inside ? in.get(inBase + iy * w + ix) : 0.0);
+                            int rowOut = colBase + y * ow;
+                            if (iy < 0 || iy >= h || x1 <= x0) {
+                                out.zero(rowOut, ow);
+                                continue;
                             }
+                            out.zero(rowOut, x0);
+                            out.zero(rowOut + x1, ow - x1);
+                            in.gatherTo(inBase + iy * w + x0 * g.strideW() - g.padW() + kw, g.strideW(), out, rowOut + x0,
+                                    x1 - x0);
                         }
                     }
                 }
@@ -66,24 +82,21 @@ final class CpuConvolution {
                 int img = plane / c;
                 int ch = plane % c;
                 int inBase = gradInput.offset() + plane * h * w;
-                for (int i = 0; i < h * w; i++) {
-                    gi.set(inBase + i, 0.0);
-                }
+                gi.zero(inBase, h * w);
                 for (int kh = 0; kh < g.kernelH(); kh++) {
                     for (int kw = 0; kw < g.kernelW(); kw++) {
                         int row = (ch * g.kernelH() + kh) * g.kernelW() + kw;
                         int colBase = cols.offset() + (img * patch + row) * outSize;
+                        int x0 = firstValid(g.padW(), kw, g.strideW());
+                        int x1 = endValid(w, g.padW(), kw, g.strideW(), ow);
+                        if (x1 <= x0) {
+                            continue;
+                        }
                         for (int y = 0; y < oh; y++) {
                             int iy = y * g.strideH() - g.padH() + kh;
-                            if (iy < 0 || iy >= h) {
-                                continue;
-                            }
-                            for (int x = 0; x < ow; x++) {
-                                int ix = x * g.strideW() - g.padW() + kw;
-                                if (ix >= 0 && ix < w) {
-                                    int o = inBase + iy * w + ix;
-                                    gi.set(o, gi.get(o) + colsBuf.get(colBase + y * ow + x));
-                                }
+                            if (iy >= 0 && iy < h) {
+                                colsBuf.scatterAddTo(colBase + y * ow + x0, gi, inBase + iy * w + x0 * g.strideW() - g.padW() + kw,
+                                        g.strideW(), x1 - x0);
                             }
                         }
                     }

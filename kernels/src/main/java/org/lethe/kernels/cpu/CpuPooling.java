@@ -45,8 +45,51 @@ final class CpuPooling {
         return best;
     }
 
+    /** {@link #argmax} for float storage, without virtual calls. */
+    private static int argmaxF32(PoolGeometry g, float[] in, int base, int y, int x) {
+        int h0 = y * g.strideH() - g.padH();
+        int w0 = x * g.strideW() - g.padW();
+        int h1 = Math.min(h0 + g.kernelH(), g.height());
+        int w1 = Math.min(w0 + g.kernelW(), g.width());
+        h0 = Math.max(h0, 0);
+        w0 = Math.max(w0, 0);
+        int best = h0 * g.width() + w0;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int iy = h0; iy < h1; iy++) {
+            for (int ix = w0; ix < w1; ix++) {
+                float v = in[base + iy * g.width() + ix];
+                if (v > max || v != v) {
+                    max = v;
+                    best = iy * g.width() + ix;
+                    if (v != v) {
+                        return best;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
     static void maxForward(CpuParallel parallel, PoolGeometry g, CpuBuffer in, View input, CpuBuffer out, View output) {
         check("max_pool2d", g, input, output);
+        if (in instanceof CpuBuffer.F32 fi && out instanceof CpuBuffer.F32 fo) {
+            float[] x = fi.data();
+            float[] yv = fo.data();
+            int plane = g.height() * g.width();
+            int outPlane = g.outH() * g.outW();
+            parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
+                for (int p = lo; p < hi; p++) {
+                    int base = input.offset() + p * plane;
+                    int ob = output.offset() + p * outPlane;
+                    for (int y = 0; y < g.outH(); y++) {
+                        for (int xx = 0; xx < g.outW(); xx++) {
+                            yv[ob + y * g.outW() + xx] = x[base + argmaxF32(g, x, base, y, xx)];
+                        }
+                    }
+                }
+            });
+            return;
+        }
         int plane = g.height() * g.width();
         int outPlane = g.outH() * g.outW();
         parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
@@ -66,6 +109,27 @@ final class CpuPooling {
                             CpuBuffer gi, View gradInput) {
         check("max_pool2d_backward", g, input, gradOutput);
         check("max_pool2d_backward", g, gradInput, gradOutput);
+        if (in instanceof CpuBuffer.F32 fi && go instanceof CpuBuffer.F32 fgo && gi instanceof CpuBuffer.F32 fgi) {
+            float[] x = fi.data();
+            float[] gOut = fgo.data();
+            float[] gIn = fgi.data();
+            int plane = g.height() * g.width();
+            int outPlane = g.outH() * g.outW();
+            parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
+                for (int p = lo; p < hi; p++) {
+                    int base = input.offset() + p * plane;
+                    int gBase = gradInput.offset() + p * plane;
+                    int ob = gradOutput.offset() + p * outPlane;
+                    java.util.Arrays.fill(gIn, gBase, gBase + plane, 0f);
+                    for (int y = 0; y < g.outH(); y++) {
+                        for (int xx = 0; xx < g.outW(); xx++) {
+                            gIn[gBase + argmaxF32(g, x, base, y, xx)] += gOut[ob + y * g.outW() + xx];
+                        }
+                    }
+                }
+            });
+            return;
+        }
         int plane = g.height() * g.width();
         int outPlane = g.outH() * g.outW();
         parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {

@@ -34,9 +34,60 @@ final class VectorGemm {
         return s[slot];
     }
 
+    /** Batch entries per partial sum when a summed batch is split across threads. */
+    static final int SUM_BLOCK = 8;
+
     static void run(CpuParallel parallel, GemmShape s, CpuBuffer.F32 a, CpuBuffer.F32 b, CpuBuffer.F32 c,
                     View av, View bv, View cv, float alpha, float beta) {
+        if (s.sumBatch() && s.batch() >= 2 * SUM_BLOCK && (long) s.m() * s.n() <= 1 << 20) {
+            sumInBlocks(parallel, s, a, b, c, av, bv, cv, alpha, beta);
+            return;
+        }
         s.forEachMatrix(parallel, beta, (par, bi, be) -> one(par, s, a, b, c, av, bv, cv, bi, alpha, be));
+    }
+
+    /**
+     * A summed batch of small products (a convolution's weight gradient): blocks of {@link #SUM_BLOCK}
+     * entries are summed on separate threads into partial results, which are then added in block
+     * order. The order of additions depends only on the block size, so results do not depend on the
+     * thread count.
+     */
+    private static void sumInBlocks(CpuParallel parallel, GemmShape s, CpuBuffer.F32 a, CpuBuffer.F32 b, CpuBuffer.F32 c,
+                                    View av, View bv, View cv, float alpha, float beta) {
+        int m = s.m();
+        int n = s.n();
+        int blocks = (s.batch() + SUM_BLOCK - 1) / SUM_BLOCK;
+        CpuBackend backend = (CpuBackend) c.backend();
+        CpuBuffer.F32[] partial = new CpuBuffer.F32[blocks];
+        parallel.forRange(blocks, 1, (lo, hi) -> {
+            for (int blk = lo; blk < hi; blk++) {
+                CpuBuffer.F32 tmp = (CpuBuffer.F32) backend.allocate(org.lethe.kernels.DType.FLOAT32, m * n);
+                View tv = new View(tmp, 0, new int[] {s.batch(), m, n}, new int[] {0, n, 1});
+                GemmShape ts = GemmShape.of(av, bv, tv);
+                int first = blk * SUM_BLOCK;
+                int last = Math.min(s.batch(), first + SUM_BLOCK);
+                for (int bi = first; bi < last; bi++) {
+                    one(null, ts, a, b, tmp, av, bv, tv, bi, alpha, bi == first ? 0f : 1f);
+                }
+                partial[blk] = tmp;
+            }
+        });
+        float[] C = c.data();
+        int cOff = cv.offset();
+        int ldc = s.ldc();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int o = cOff + i * ldc + j;
+                float acc = beta == 0f ? 0f : beta * C[o];
+                for (CpuBuffer.F32 p : partial) {
+                    acc += p.data()[i * n + j];
+                }
+                C[o] = acc;
+            }
+        }
+        for (CpuBuffer.F32 p : partial) {
+            p.close();
+        }
     }
 
     private static void one(CpuParallel parallel, GemmShape s, CpuBuffer.F32 a, CpuBuffer.F32 b, CpuBuffer.F32 c,

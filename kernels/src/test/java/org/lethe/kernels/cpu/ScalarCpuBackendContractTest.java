@@ -3,10 +3,10 @@ package org.lethe.kernels.cpu;
 import org.lethe.kernels.Backend;
 import org.lethe.kernels.BackendContractTest;
 
-/** The contract suite on the scalar kernels, the path taken when the Vector API is not enabled. */
+/** The contract suite on the reference configuration: scalar GEMM, generic elementwise loops. */
 class ScalarCpuBackendContractTest extends BackendContractTest {
     @Override
     protected Backend createBackend() {
-        return new CpuBackend(2, false);
+        return CpuBackend.reference(2);
     }
 }

@@ -47,6 +47,12 @@ class ThreadIndependenceTest {
     }
 
     @Test
+    void summedBatchGemmIsThreadIndependent() {
+        same((b, v) -> b.gemm(v[0], v[1], new View(v[2].buffer(), 0, new int[] {40, 24, 36}, new int[] {0, 36, 1}), 1, 0),
+                new int[] {40, 24, 50}, new int[] {40, 50, 36}, new int[] {1, 24, 36});
+    }
+
+    @Test
     void reductionsAreThreadIndependent() {
         same((b, v) -> b.reduce(ReduceOp.SUM, v[0], v[1]), new int[] {1000, 300}, new int[] {1, 300});
         same((b, v) -> b.reduce(ReduceOp.SUM, v[0], v[1]), new int[] {200000}, new int[] {1});

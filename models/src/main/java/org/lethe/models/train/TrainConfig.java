@@ -71,7 +71,19 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         m.put("learning_rate", learningRate);
         m.put("weight_decay", weightDecay);
         m.put("loss", loss.name().toLowerCase(java.util.Locale.ROOT));
-        m.put("plateau", plateau == null ? "none" : plateau.toString());
+        if (plateau == null) {
+            m.put("plateau", "none");
+        } else {
+            java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+            p.put("mode", plateau.mode().name().toLowerCase(java.util.Locale.ROOT));
+            p.put("factor", plateau.factor());
+            p.put("patience", plateau.patience());
+            p.put("threshold", plateau.threshold());
+            p.put("threshold_mode", plateau.thresholdMode().name().toLowerCase(java.util.Locale.ROOT));
+            p.put("cooldown", plateau.cooldown());
+            p.put("min_lr", plateau.minLr());
+            m.put("plateau", p);
+        }
         m.put("early_stopping_patience", earlyStoppingPatience);
         m.put("keep_best", keepBest);
         m.put("seed", seed);
