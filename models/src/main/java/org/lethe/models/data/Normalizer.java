@@ -1,0 +1,155 @@
+package org.lethe.models.data;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.lethe.engine.GradMode;
+import org.lethe.engine.Tensor;
+import org.lethe.kernels.DType;
+
+/**
+ * Standardisation fitted on the training rows only and stored with the model: inputs either per
+ * feature (tables) or with one mean and deviation for all values (images, sequences), and the target
+ * with its own mean and deviation. Models train on standardised targets; predictions are mapped
+ * back to the original units before any metric is computed.
+ *
+ * @param featureMean per-feature means (length 1 for a global standardisation)
+ * @param featureStd  per-feature standard deviations (population), 1 where a feature is constant
+ */
+public record Normalizer(double[] featureMean, double[] featureStd, double targetMean, double targetStd) {
+
+    /** Identity: no standardisation (categorical inputs such as character ids). */
+    public static Normalizer identity() {
+        return new Normalizer(new double[] {0}, new double[] {1}, 0, 1);
+    }
+
+    /**
+     * Fits on {@code rows}: per-feature statistics when {@code perFeature} (inputs {@code [N, F]}),
+     * else global ones; with {@code inputs} false the inputs are left as they are.
+     */
+    public static Normalizer fit(RegressionData data, int[] rows, boolean inputs, boolean perFeature) {
+        return fit(data, rows, inputs, perFeature, true);
+    }
+
+    /**
+     * As {@link #fit(RegressionData, int[], boolean, boolean)}; with {@code centreTarget} false the
+     * target is only scaled ({@code mean 0}), so that negating a target (a mirrored image's angle)
+     * commutes with the standardisation.
+     */
+    public static Normalizer fit(RegressionData data, int[] rows, boolean inputs, boolean perFeature, boolean centreTarget) {
+        double[] y = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            y[i] = data.target(rows[i]);
+        }
+        double[] ty = meanStd(y);
+        if (!centreTarget) {
+            double sq = 0;
+            for (double v : y) {
+                sq += v * v;
+            }
+            ty = new double[] {0, Math.sqrt(sq / Math.max(1, y.length)) > 1e-12 ? Math.sqrt(sq / Math.max(1, y.length)) : 1};
+        }
+        if (!inputs) {
+            return new Normalizer(new double[] {0}, new double[] {1}, ty[0], ty[1]);
+        }
+        Tensor x = data.inputs().indexSelect(0, rows);
+        int n = rows.length;
+        int f = perFeature ? x.numel() / Math.max(n, 1) : 1;
+        double[] v = x.toDoubleArray();
+        double[] mean = new double[f];
+        double[] std = new double[f];
+        long[] count = new long[f];
+        for (int i = 0; i < v.length; i++) {
+            mean[i % f] += v[i];
+            count[i % f]++;
+        }
+        for (int j = 0; j < f; j++) {
+            mean[j] /= Math.max(1, count[j]);
+        }
+        for (int i = 0; i < v.length; i++) {
+            double d = v[i] - mean[i % f];
+            std[i % f] += d * d;
+        }
+        for (int j = 0; j < f; j++) {
+            std[j] = Math.sqrt(std[j] / Math.max(1, count[j]));
+            if (!(std[j] > 1e-12)) {
+                std[j] = 1;
+            }
+        }
+        return new Normalizer(mean, std, ty[0], ty[1]);
+    }
+
+    private static double[] meanStd(double[] v) {
+        double m = 0;
+        for (double d : v) {
+            m += d;
+        }
+        m /= Math.max(1, v.length);
+        double s = 0;
+        for (double d : v) {
+            s += (d - m) * (d - m);
+        }
+        s = Math.sqrt(s / Math.max(1, v.length));
+        return new double[] {m, s > 1e-12 ? s : 1};
+    }
+
+    /** Standardised inputs: {@code (x - mean) / std}, broadcast over the last axis per feature. */
+    public Tensor inputs(Tensor x) {
+        try (GradMode.Guard g = GradMode.noGrad()) {
+            if (featureMean.length == 1) {
+                return featureMean[0] == 0 && featureStd[0] == 1 ? x : x.sub(featureMean[0]).div(featureStd[0]);
+            }
+            Tensor m = Tensor.of(DType.FLOAT32, featureMean, featureMean.length);
+            Tensor s = Tensor.of(DType.FLOAT32, featureStd, featureStd.length);
+            return x.sub(m).div(s);
+        }
+    }
+
+    public double target(double y) {
+        return (y - targetMean) / targetStd;
+    }
+
+    /** From standardised to original target units. */
+    public double untarget(double z) {
+        return z * targetStd + targetMean;
+    }
+
+    /** The data set with standardised inputs and targets (the form models train on). */
+    public RegressionData apply(RegressionData d) {
+        double[] y = d.targets();
+        for (int i = 0; i < y.length; i++) {
+            y[i] = target(y[i]);
+        }
+        return new RegressionData(d.name(), inputs(d.inputs()), y, d.columns(), d.targetName(), d.hash());
+    }
+
+    /** As JSON-ready values for checkpoints. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("feature_mean", featureMean);
+        m.put("feature_std", featureStd);
+        m.put("target_mean", targetMean);
+        m.put("target_std", targetStd);
+        return m;
+    }
+
+    /** Reads {@link #describe()}'s form back (from a checkpoint). */
+    public static Normalizer fromMap(Map<String, Object> m) {
+        if (m == null || m.isEmpty()) {
+            return identity();
+        }
+        return new Normalizer(numbers(m.get("feature_mean")), numbers(m.get("feature_std")),
+                ((Number) m.get("target_mean")).doubleValue(), ((Number) m.get("target_std")).doubleValue());
+    }
+
+    private static double[] numbers(Object o) {
+        if (o instanceof double[] d) {
+            return d.clone();
+        }
+        java.util.List<?> list = (java.util.List<?>) o;
+        double[] out = new double[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) list.get(i)).doubleValue();
+        }
+        return out;
+    }
+}
