@@ -1,0 +1,61 @@
+package org.lethe.unlearning.experiment;
+
+import java.util.List;
+import java.util.Map;
+import org.lethe.models.ModelSpec;
+import org.lethe.models.data.BuiltinDatasets;
+import org.lethe.models.train.Loss;
+import org.lethe.models.train.TrainConfig;
+import org.lethe.unlearning.BlindspotUnlearner;
+import org.lethe.unlearning.FinetuneUnlearner;
+import org.lethe.unlearning.GaussianUnlearner;
+import org.lethe.unlearning.metrics.AnamnesisIndex;
+
+/**
+ * The protocol's defaults per data set: the paper's settings for every method (its image-task values,
+ * or its text-task values for the text set), the data set's default model, loss and forget request,
+ * and a training length that a CPU can afford (the paper trained for 100 epochs). Three seeds.
+ */
+public final class Defaults {
+    private Defaults() {
+    }
+
+    /** Default architecture of a built-in data set. */
+    public static ModelSpec model(String dataset, int features) {
+        switch (dataset) {
+            case "fashion-rotation":
+                return new ModelSpec("smallcnn", Map.of("size", BuiltinDatasets.IMAGE));
+            case "vader":
+                return new ModelSpec("char", Map.of("length", BuiltinDatasets.TEXT_LENGTH, "vocabulary",
+                        BuiltinDatasets.vaderVocabulary(), "embedding", 16, "hidden", 64));
+            case "taylor":
+                return new ModelSpec("lstm", Map.of("steps", BuiltinDatasets.WINDOW, "features", 1, "hidden", 64,
+                        "layers", 1));
+            default:
+                return new ModelSpec("mlp", Map.of("inputs", features, "hidden", List.of(64, 64), "dropout", 0.0));
+        }
+    }
+
+    /** The protocol for a data set (built-in name, or a CSV path with its target column). */
+    public static ExperimentConfig forDataset(String dataset, String target, int features) {
+        boolean text = dataset.equals("vader");
+        Loss loss = switch (dataset) {
+            case "vader", "taylor" -> Loss.MSE;
+            default -> Loss.L1;
+        };
+        int epochs = switch (dataset) {
+            case "concrete" -> 100;
+            case "fashion-rotation" -> 20;
+            case "vader" -> 20;
+            case "taylor" -> 30;
+            default -> 100;
+        };
+        String forget = target == null ? BuiltinDatasets.info(dataset).defaultForget() : "random:0.1";
+        return new ExperimentConfig(dataset, target, model(dataset, features), loss, forget, Methods.PAPER,
+                List.of(1L, 2L, 3L), 0, 0.1, 0.2, TrainConfig.paper(loss, 1).withEpochs(epochs),
+                FinetuneUnlearner.Config.paper(),
+                text ? new GaussianUnlearner.Config(0.001, 5, 256) : GaussianUnlearner.Config.paper(),
+                text ? new BlindspotUnlearner.Config(10, 0.01, 5, 0.001, 256, 50) : BlindspotUnlearner.Config.paper(),
+                true, AnamnesisIndex.Config.paper());
+    }
+}

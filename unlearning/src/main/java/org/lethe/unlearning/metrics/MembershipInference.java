@@ -1,0 +1,75 @@
+package org.lethe.unlearning.metrics;
+
+import java.util.Arrays;
+import org.lethe.engine.Rng;
+import org.lethe.models.RegressionModel;
+import org.lethe.models.data.Dataset;
+import org.lethe.models.data.Normalizer;
+import org.lethe.unlearning.UnlearningTask;
+
+/**
+ * The paper's membership inference attack for regression: each row's feature is its L1 loss in the
+ * target's units; a C-SVC with RBF kernel (C = 3, gamma = 1; {@link Svc}) learns to tell retain
+ * training rows (members, +1) from test rows (non-members, -1); the result is the fraction of the
+ * forget rows it calls members. Retrain's value is the target. The member sample is drawn (seeded)
+ * to the size of the test set, so that the classes are balanced, and both are capped at
+ * {@value #CAP} rows to bound the solver's cost.
+ */
+public final class MembershipInference {
+    public static final int CAP = 2000;
+
+    /** The fraction of forget rows called members, and the attacker's training sizes. */
+    public record Result(double forgetMemberFraction, int members, int nonMembers, int supportVectors) {
+    }
+
+    private MembershipInference() {
+    }
+
+    /** Per-row |prediction - target| in original units. */
+    public static double[] losses(RegressionModel model, Dataset data, Normalizer norm) {
+        double[][] py = Predictions.of(model, data, norm);
+        double[] l = new double[py[0].length];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = Math.abs(py[0][i] - py[1][i]);
+        }
+        return l;
+    }
+
+    private static int[] sample(int[] rows, int count, long seed) {
+        if (rows.length <= count) {
+            return rows.clone();
+        }
+        int[] perm = new Rng(seed).permutation(rows.length);
+        int[] out = new int[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = rows[perm[i]];
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    public static Result attack(RegressionModel model, UnlearningTask task, long seed) {
+        int[] test = sample(task.split().test(), CAP, seed);
+        int[] members = sample(task.forget().trainRetain(), test.length, seed + 1);
+        double[] lm = losses(model, task.data().subset(members), task.normalizer());
+        double[] lt = losses(model, task.data().subset(test), task.normalizer());
+        double[][] x = new double[lm.length + lt.length][];
+        int[] y = new int[x.length];
+        for (int i = 0; i < lm.length; i++) {
+            x[i] = new double[] {lm[i]};
+            y[i] = 1;
+        }
+        for (int i = 0; i < lt.length; i++) {
+            x[lm.length + i] = new double[] {lt[i]};
+            y[lm.length + i] = -1;
+        }
+        Svc svc = Svc.fit(x, y, 3, 1, 1e-3);
+        double[] lf = losses(model, task.forgetRows(), task.normalizer());
+        int called = 0;
+        for (double v : lf) {
+            called += svc.predict(new double[] {v}) == 1 ? 1 : 0;
+        }
+        return new Result(lf.length == 0 ? Double.NaN : called / (double) lf.length, lm.length, lt.length,
+                svc.supportVectors());
+    }
+}
