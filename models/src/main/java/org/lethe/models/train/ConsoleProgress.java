@@ -44,6 +44,10 @@ public final class ConsoleProgress implements ProgressListener {
 
     @Override
     public void epoch(EpochRecord r, int epochs, double secondsLeft) {
+        // In a log (no terminal), about ten lines per phase: every tenth of the epochs and the last.
+        if (!interactive && r.epoch() != epochs && r.epoch() % Math.max(1, epochs / 10) != 0) {
+            return;
+        }
         String val = Double.isNaN(r.validationLoss()) ? "" : String.format(Locale.ROOT, "  val %.4g", r.validationLoss());
         out.printf(Locale.ROOT, "%s%s epoch %d/%d  loss %.4g%s  lr %.3g  %.1fs, %s left%s%n", interactive ? "\r" : "", label,
                 r.epoch(), epochs, r.trainLoss(), val, r.learningRate(), r.seconds(), duration(secondsLeft),

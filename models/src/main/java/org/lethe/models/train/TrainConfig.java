@@ -58,6 +58,10 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         return new TrainConfig(epochs, batchSize, learningRate, weightDecay, loss, plateau, earlyStoppingPatience, k, seed);
     }
 
+    public TrainConfig withLoss(Loss l) {
+        return new TrainConfig(epochs, batchSize, learningRate, weightDecay, l, plateau, earlyStoppingPatience, keepBest, seed);
+    }
+
     public TrainConfig withSeed(long s) {
         return new TrainConfig(epochs, batchSize, learningRate, weightDecay, loss, plateau, earlyStoppingPatience, keepBest, s);
     }

@@ -1,0 +1,130 @@
+package org.lethe.cli;
+
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.lethe.kernels.Backend;
+import org.lethe.models.RegressionModel;
+import org.lethe.models.io.Checkpoint;
+import org.lethe.models.train.ConsoleProgress;
+import org.lethe.models.train.ProgressListener;
+import org.lethe.unlearning.UnlearningTask;
+import org.lethe.unlearning.experiment.Experiment;
+import org.lethe.unlearning.experiment.ExperimentConfig;
+import org.lethe.unlearning.experiment.ExperimentResult;
+import org.lethe.unlearning.experiment.Methods;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lethe experiment}: the whole protocol (Original and Retrain, each method, every metric, over
+ * seeds) into a new run folder with results, checkpoints and a report. Without options it is the main
+ * job on {@value #DEFAULT_DATASET}.
+ */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "The paper's protocol: train Original and Retrain, run each method, compute every metric, over seeds.")
+final class ExperimentCommand implements Callable<Integer> {
+    /** The main job's data set: the whole protocol with three seeds fits in seconds on two cores (see the README). */
+    static final String DEFAULT_DATASET = "concrete";
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Option(names = "--model", paramLabel = "ARCH", description = "architecture (default: the data set's)")
+    String model;
+
+    @Option(names = "--methods", paramLabel = "LIST", split = ",",
+            description = "methods besides Original and Retrain: finetune,gaussian,blindspot or all (default: the paper's)")
+    List<String> methods;
+
+    @Option(names = "--seeds", paramLabel = "LIST", split = ",", description = "seeds, e.g. 1,2,3 (default: 1,2,3)")
+    List<Long> seeds;
+
+    @Option(names = "--forget", paramLabel = "DEFINITION", description = "rows to forget (default: the data set's)")
+    String forget;
+
+    @Option(names = "--epochs", description = "epochs of Original and Retrain (default: the data set's)")
+    Integer epochs;
+
+    @Option(names = "--loss", description = "l1, mse or huber (default: the data set's)")
+    String loss;
+
+    @Option(names = "--no-ain", description = "skip the anamnesis index (it relearns every model)")
+    boolean noAin;
+
+    @Option(names = "--config", paramLabel = "FILE.json", description = "settings as JSON (the keys of results.json's config)")
+    Path config;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "a new folder for the run (default: runs/<dataset>-<time>)")
+    Path out;
+
+    @Override
+    public Integer call() {
+        String started = OffsetDateTime.now().toString();
+        Backend backend = Device.use(device);
+        ConfigFile file = config == null ? null : ConfigFile.read(config);
+        String key = data.given() ? data.key() : file != null && file.text("dataset") != null ? file.text("dataset")
+                : DEFAULT_DATASET;
+        String target = data.given() ? data.target : file != null ? file.text("target") : null;
+        ExperimentConfig c = Protocol.defaults(key, target);
+        if (file != null) {
+            c = file.apply(c);
+        }
+        c = Protocol.override(c, model, epochs, forget, loss);
+        if (methods != null) {
+            List<String> m = methods.size() == 1 && methods.get(0).equals("all") ? Methods.ALL : methods;
+            for (String name : m) {
+                if (!Methods.ALL.contains(name)) {
+                    throw new UserError("--methods: unknown method '" + name + "'; known: " + String.join(", ", Methods.ALL)
+                            + " or all");
+                }
+            }
+            c = c.withMethods(m);
+        }
+        if (seeds != null) {
+            c = c.withSeeds(seeds);
+        }
+        if (noAin) {
+            c = c.withAin(false);
+        }
+        // Check the data and the forget request before any file is written.
+        UnlearningTask task = Experiment.task(c);
+        RunDirectory dir = RunDirectory.create(out, Path.of(c.dataset()).getFileName().toString());
+        String command = Main.commandLine();
+        final ExperimentConfig cfg = c;
+        System.err.printf("lethe: %s, %d rows (%d train, %d validation, %d test); forget '%s': %d training rows%n",
+                c.dataset(), task.data().size(), task.split().train().length, task.split().validation().length,
+                task.split().test().length, c.forget(), task.forget().trainForget().length);
+        System.err.printf("lethe: model %s, methods original, retrain, %s; seeds %s; %s%n", c.model().architecture(),
+                String.join(", ", c.methods()), c.seeds(), backend.description());
+        List<String> saved = new ArrayList<>();
+        ExperimentResult r = Experiment.run(c, new Experiment.Listener() {
+            @Override
+            public ProgressListener phase(String label) {
+                return ConsoleProgress.stderr(label);
+            }
+
+            @Override
+            public void model(String method, long seed, RegressionModel m, UnlearningTask t) {
+                String name = "checkpoints/" + method + "-seed" + seed + ".safetensors";
+                Checkpoint.save(dir.file(name), m, Protocol.info(cfg, t, seed, method,
+                        java.util.Map.of("lethe.method", method)));
+                saved.add(name);
+            }
+        });
+        ResultsWriter.write(dir, r, command, backend, started);
+        Report.write(dir, r, command, Units.of(c.dataset()));
+        System.out.println();
+        System.out.print(Table.summary(r.summary(), Units.of(c.dataset())));
+        System.out.printf(java.util.Locale.ROOT, "%n%d models, %.1fs. Results: %s (report.html, results.json, results.csv)%n",
+                saved.size(), r.seconds(), dir.path);
+        return 0;
+    }
+
+}

@@ -1,0 +1,154 @@
+package org.lethe.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lethe.models.ModelSpec;
+import org.lethe.models.Models;
+import org.lethe.models.RegressionModel;
+import org.lethe.models.data.BuiltinDatasets;
+import org.lethe.models.data.CsvData;
+import org.lethe.models.io.Checkpoint;
+import org.lethe.models.train.Loss;
+import org.lethe.unlearning.UnlearningTask;
+import org.lethe.unlearning.experiment.Defaults;
+import org.lethe.unlearning.experiment.Experiment;
+import org.lethe.unlearning.experiment.ExperimentConfig;
+
+/**
+ * Turns command-line options, and the metadata of checkpoints, into the protocol's configuration, so
+ * that {@code train}, {@code unlearn}, {@code evaluate} and {@code predict} see the same data, split,
+ * standardisation and forget rows as the run that made a checkpoint.
+ */
+final class Protocol {
+    private Protocol() {
+    }
+
+    /** The defaults for a data set key (built-in name or CSV path). */
+    static ExperimentConfig defaults(String key, String target) {
+        if (key == null) {
+            throw new UserError("give a data set with --dataset NAME or --data FILE.csv --target COLUMN");
+        }
+        if (target == null) {
+            BuiltinDatasets.info(key);
+            return Defaults.forDataset(key, null, key.equals("concrete") ? 8 : 0);
+        }
+        int features = CsvData.load(Path.of(key), target).inputShape()[0];
+        return Defaults.forDataset(key, target, features);
+    }
+
+    /** Applies the common overrides. */
+    static ExperimentConfig override(ExperimentConfig c, String model, Integer epochs, String forget, String loss) {
+        ExperimentConfig out = c;
+        if (model != null) {
+            out = out.withModel(spec(model, out));
+        }
+        if (epochs != null) {
+            if (epochs < 1) {
+                throw new UserError("--epochs must be at least 1, got " + epochs);
+            }
+            out = out.withOriginal(out.original().withEpochs(epochs));
+        }
+        if (forget != null) {
+            out = out.withForget(forget);
+        }
+        if (loss != null) {
+            Loss l;
+            try {
+                l = Loss.parse(loss);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--loss: " + e.getMessage());
+            }
+            out = new ExperimentConfig(out.dataset(), out.target(), out.model(), l, out.forget(), out.methods(), out.seeds(),
+                    out.splitSeed(), out.validation(), out.test(), out.original().withLoss(l), out.finetune(), out.gaussian(),
+                    out.blindspot(), out.computeAin(), out.ain());
+        }
+        return out;
+    }
+
+    /** An architecture name with the data set's default hyperparameters. */
+    static ModelSpec spec(String architecture, ExperimentConfig c) {
+        if (!Models.ARCHITECTURES.contains(architecture)) {
+            throw new UserError("unknown model '" + architecture + "'; known: " + String.join(", ", Models.ARCHITECTURES));
+        }
+        if (architecture.equals(c.model().architecture())) {
+            return c.model();
+        }
+        int[] shape = Experiment.load(c).inputShape();
+        Map<String, Object> hp = switch (architecture) {
+            case "mlp" -> {
+                if (shape.length != 1) {
+                    throw new UserError("model mlp needs rows of features; data set " + c.dataset() + " has inputs "
+                            + java.util.Arrays.toString(shape));
+                }
+                yield Map.of("inputs", shape[0], "hidden", List.of(64, 64), "dropout", 0.0);
+            }
+            case "smallcnn" -> Map.of("size", shape.length == 3 ? shape[1] : 28);
+            case "allcnn", "resnet18" -> {
+                if (shape.length != 3) {
+                    throw new UserError("model " + architecture + " needs images [C, H, W]; data set " + c.dataset()
+                            + " has inputs " + java.util.Arrays.toString(shape));
+                }
+                yield architecture.equals("allcnn") ? Map.of("channels", shape[0], "size", shape[1], "width", 0.25)
+                        : Map.of("channels", shape[0], "size", shape[1], "width", 0.125, "small_stem", true);
+            }
+            case "lstm" -> {
+                if (shape.length != 2) {
+                    throw new UserError("model lstm needs sequences [T, F]; data set " + c.dataset() + " has inputs "
+                            + java.util.Arrays.toString(shape));
+                }
+                yield Map.of("steps", shape[0], "features", shape[1], "hidden", 64, "layers", 1);
+            }
+            default -> throw new UserError("model " + architecture + " needs character ids; use it with --dataset vader");
+        };
+        return new ModelSpec(architecture, hp);
+    }
+
+    /** What a checkpoint records about its run, so that later commands rebuild the same task. */
+    static Checkpoint.Info info(ExperimentConfig c, UnlearningTask task, long seed, String role, Map<String, String> more) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("lethe.role", role);
+        extra.put("lethe.dataset", c.dataset());
+        if (c.target() != null) {
+            extra.put("lethe.target", c.target());
+        }
+        extra.put("lethe.loss", c.loss().name().toLowerCase(java.util.Locale.ROOT));
+        extra.put("lethe.split_seed", Long.toString(c.splitSeed()));
+        extra.put("lethe.validation_fraction", Double.toString(c.validation()));
+        extra.put("lethe.test_fraction", Double.toString(c.test()));
+        extra.put("lethe.forget", c.forget());
+        extra.putAll(more);
+        return new Checkpoint.Info(c.original().describe(), seed, task.data().hash(), task.normalizer().describe(), null, extra);
+    }
+
+    /** The configuration a checkpoint was made with (data options override the data set, forget overrides the request). */
+    static ExperimentConfig fromCheckpoint(Checkpoint.Loaded l, DataOptions data, String forget) {
+        Map<String, String> m = l.metadata();
+        String key = data != null && data.given() ? data.key() : m.get("lethe.dataset");
+        String target = data != null && data.given() ? data.target : m.get("lethe.target");
+        if (key == null) {
+            throw new UserError("the checkpoint does not say which data it was trained on; give --dataset or --data");
+        }
+        ExperimentConfig c = defaults(key, target).withModel(l.model().spec());
+        if (m.containsKey("lethe.loss")) {
+            c = override(c, null, null, null, m.get("lethe.loss"));
+        }
+        long splitSeed = Long.parseLong(m.getOrDefault("lethe.split_seed", "0"));
+        double val = Double.parseDouble(m.getOrDefault("lethe.validation_fraction", "0.1"));
+        double test = Double.parseDouble(m.getOrDefault("lethe.test_fraction", "0.2"));
+        String f = forget != null ? forget : m.getOrDefault("lethe.forget", c.forget());
+        c = new ExperimentConfig(c.dataset(), c.target(), c.model(), c.loss(), f, c.methods(), c.seeds(), splitSeed, val, test,
+                c.original(), c.finetune(), c.gaussian(), c.blindspot(), c.computeAin(), c.ain());
+        checkInputs(l.model(), Experiment.load(c).inputShape(), key);
+        return c;
+    }
+
+    /** A model and data whose rows have different shapes cannot go together. */
+    static void checkInputs(RegressionModel model, int[] dataShape, String key) {
+        if (!java.util.Arrays.equals(model.inputShape(), dataShape)) {
+            throw new UserError("the model expects inputs " + java.util.Arrays.toString(model.inputShape()) + ", data set "
+                    + key + " has " + java.util.Arrays.toString(dataShape));
+        }
+    }
+}

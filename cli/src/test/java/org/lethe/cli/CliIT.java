@@ -1,0 +1,183 @@
+package org.lethe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end: the shaded jar that ./lethe runs, started as a separate process on tiny settings. Every
+ * subcommand, the files of a run folder and their schema, the report's charts, and the exit codes and
+ * messages for bad usage and bad input.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliIT {
+    @TempDir
+    static Path dir;
+    private static Path run;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result lethe(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-Xmx1g", "-jar", Path.of("target", "lethe.jar").toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("lethe " + String.join(" ", args) + " did not finish");
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static void usage(String expected, String... args) throws Exception {
+        Result r = lethe(args);
+        assertEquals(2, r.exit(), String.join(" ", args) + "\n" + r.err());
+        assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @BeforeAll
+    static void experiment() throws Exception {
+        run = dir.resolve("run");
+        Result r = lethe("experiment", "--dataset", "concrete", "--seeds", "1,2", "--epochs", "4", "--out", run.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("retrain (target)"), r.out());
+    }
+
+    @Test
+    @Order(1)
+    void helpAndDatasets() throws Exception {
+        Result help = lethe("--help");
+        assertEquals(0, help.exit());
+        for (String sub : new String[] {"datasets", "train", "unlearn", "evaluate", "predict", "experiment"}) {
+            assertTrue(help.out().contains(sub), sub);
+            Result h = lethe(sub, "--help");
+            assertEquals(0, h.exit(), sub);
+            assertTrue(h.out().startsWith("Usage: lethe " + sub), h.out());
+        }
+        Result d = lethe("datasets");
+        assertEquals(0, d.exit());
+        for (String name : new String[] {"concrete", "fashion-rotation", "vader", "taylor"}) {
+            assertTrue(d.out().contains(name), name);
+        }
+        assertTrue(d.out().contains("target < 20"));
+    }
+
+    @Test
+    @Order(2)
+    void theRunFolderHoldsEveryFile() throws Exception {
+        for (String f : new String[] {"results.json", "results.csv", "runs.csv", "manifest.json", "report.html"}) {
+            assertTrue(Files.size(run.resolve(f)) > 0, f);
+        }
+        try (var s = Files.list(run.resolve("checkpoints"))) {
+            assertEquals(2 * 5, s.count(), "original, retrain and three methods for two seeds");
+        }
+        JsonNode r = new ObjectMapper().readTree(run.resolve("results.json").toFile());
+        assertEquals("lethe-results-1", r.get("format").asText());
+        assertTrue(r.get("dataset").get("hash").asText().startsWith("sha256:"));
+        for (String m : new String[] {"original", "retrain", "finetune", "gaussian", "blindspot"}) {
+            JsonNode metrics = r.get("methods").get(m);
+            for (String k : new String[] {"retain_test_mae", "forget_test_mae", "w1_to_retrain", "mia_forget", "ain", "seconds"}) {
+                JsonNode v = metrics.get(k);
+                assertTrue(v != null && v.has("mean") && v.has("sd") && v.get("n").asInt() >= 1, m + " " + k);
+            }
+        }
+        assertEquals(0.0, r.get("methods").get("retrain").get("w1_to_retrain").get("mean").asDouble(), 0.0);
+        assertEquals(10, r.get("runs").size());
+        JsonNode manifest = new ObjectMapper().readTree(run.resolve("manifest.json").toFile());
+        for (String k : new String[] {"config", "seeds", "data_hashes", "code_version", "java_version", "backend", "command"}) {
+            assertTrue(manifest.has(k), "manifest " + k);
+        }
+        String csv = Files.readString(run.resolve("results.csv"));
+        assertTrue(csv.startsWith("method,metric,mean,sd,n\n"));
+        assertTrue(csv.contains("blindspot,forget_test_mae,"));
+    }
+
+    @Test
+    @Order(3)
+    void theReportReferencesEveryChart() throws Exception {
+        String html = Files.readString(run.resolve("report.html"));
+        for (String chart : Report.CHARTS) {
+            Path png = run.resolve("charts").resolve(chart);
+            assertTrue(Files.size(png) > 1000, chart);
+            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 4);
+            assertEquals("\u0089PNG", new String(head, StandardCharsets.ISO_8859_1), chart + " is a PNG");
+            assertTrue(html.contains("data-file=\"charts/" + chart + "\""), chart + " is embedded");
+            assertTrue(html.contains("href=\"charts/" + chart + "\""), chart + " is linked");
+        }
+        assertTrue(html.contains("retrain (target)"));
+    }
+
+    @Test
+    @Order(4)
+    void trainUnlearnEvaluatePredict() throws Exception {
+        Path o = dir.resolve("original.safetensors");
+        Path r = dir.resolve("retrain.safetensors");
+        Path u = dir.resolve("unlearned.safetensors");
+        Path p = dir.resolve("predictions.csv");
+        assertEquals(0, lethe("train", "--dataset", "concrete", "--epochs", "3", "--out", o.toString()).exit());
+        assertEquals(0, lethe("train", "--dataset", "concrete", "--epochs", "3", "--exclude-forget", "--out", r.toString()).exit());
+        Result un = lethe("unlearn", "--model", o.toString(), "--method", "gaussian", "--out", u.toString());
+        assertEquals(0, un.exit(), un.err());
+        assertTrue(un.out().contains("forget test MAE"), un.out());
+        Result ev = lethe("evaluate", "--retrain", r.toString(), o.toString(), u.toString(), "--out", dir.resolve("eval.json").toString());
+        assertEquals(0, ev.exit(), ev.err());
+        assertTrue(ev.out().contains("unlearned.safetensors"), ev.out());
+        assertTrue(Files.exists(dir.resolve("eval.json")));
+        assertEquals(0, lethe("predict", "--model", u.toString(), "--dataset", "concrete", "--out", p.toString()).exit());
+        List<String> lines = Files.readAllLines(p);
+        assertEquals(1031, lines.size());
+        assertEquals("row,prediction,compressive_strength", lines.get(0));
+        usage("already exists", "unlearn", "--model", o.toString(), "--out", u.toString());
+    }
+
+    @Test
+    @Order(5)
+    void badUsageAndBadInputExitWithTwoAndOneLine() throws Exception {
+        usage("Unknown option: '--bogus'", "experiment", "--bogus");
+        usage("unknown data set 'nope'; built-in: concrete, fashion-rotation, vader, taylor", "experiment", "--dataset", "nope");
+        usage("--data needs --target COLUMN", "experiment", "--data", "x.csv");
+        usage("forget 'target < -100' selects no training rows", "experiment", "--dataset", "concrete", "--forget",
+                "target < -100", "--out", dir.resolve("never").toString());
+        assertFalse(Files.exists(dir.resolve("never")), "nothing is written for bad input");
+        usage("unknown method 'magic'", "experiment", "--methods", "magic");
+        usage("already exists and is not empty", "experiment", "--dataset", "concrete", "--out", run.toString());
+        usage("nothing.safetensors does not exist", "unlearn", "--model", "nothing.safetensors", "--out", "x.safetensors");
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "a,b,y\n1,2,3\n4,,6\n");
+        usage("bad.csv: line 3, column 'b': missing value", "experiment", "--data", bad.toString(), "--target", "y");
+        Path corrupt = dir.resolve("corrupt.safetensors");
+        Files.write(corrupt, new byte[] {1, 2, 3});
+        usage("corrupt.safetensors is 3 bytes, too short", "predict", "--model", corrupt.toString(), "--dataset", "concrete",
+                "--out", dir.resolve("p2.csv").toString());
+        usage("the model expects inputs [8], data set vader has [20]", "predict", "--model",
+                run.resolve("checkpoints/original-seed1.safetensors").toString(), "--dataset", "vader", "--out",
+                dir.resolve("p3.csv").toString());
+        Path cfg = dir.resolve("config.json");
+        Files.writeString(cfg, "{\"dataset\": \"concrete\", \"epochz\": 3}");
+        usage("config.json: unknown key 'epochz'", "experiment", "--config", cfg.toString());
+        usage("--epochs must be at least 1", "experiment", "--epochs", "0");
+        usage("--device must be auto, cpu or cuda", "experiment", "--device", "tpu");
+    }
+}
