@@ -48,6 +48,13 @@ def idx(*v):
     return torch.tensor(v, dtype=torch.long)
 
 
+def lstm_cell(gates, c_prev):
+    """PyTorch's LSTM step (gate order i, f, g, o), as torch.nn.LSTMCell computes it."""
+    i, f, g, o = gates.chunk(4, 1)
+    c = torch.sigmoid(f) * c_prev + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(c), c
+
+
 # name -> (inputs, function of the input tensors)
 CASES = {
     "add": ([I((3, 4)), I((3, 4))], lambda a, b: a + b),
@@ -148,6 +155,8 @@ CASES = {
                         lambda x, rm, rv, w, b: F.batch_norm(x, rm, rv, w, b, False, 0.1, 1e-5)),
     "dropout_eval": ([I((4, 6))], lambda x: F.dropout(x, 0.3, training=False)),
     "l2_normalize": ([I((4, 5))], lambda x: F.normalize(x, p=2.0, dim=1, eps=1e-12)),
+    "lstm_cell": ([I((3, 8)), I((3, 2))], lambda a, cp: (lambda h, c: h * 2.0 + c)(*lstm_cell(a, cp))),
+    "lstm_cell_h_only": ([I((2, 12)), I((2, 3))], lambda a, cp: lstm_cell(a, cp)[0]),
     "l1_loss": ([I((6, 1)), I((6, 1))], lambda p, t: F.l1_loss(p, t)),
     "l1_loss_sum": ([I((6,)), I((6,))], lambda p, t: F.l1_loss(p, t, reduction="sum")),
     "mse_loss": ([I((8,)), I((8,))], lambda p, t: F.mse_loss(p, t)),

@@ -149,6 +149,14 @@ public final class Functional {
         }
     }
 
+    /**
+     * One LSTM step: from gate pre-activations {@code [N, 4H]} (input, forget, cell, output gates) and
+     * the previous cell state {@code [N, H]}, the new hidden and cell states {@code [h, c]}.
+     */
+    public static java.util.List<Tensor> lstmCell(Tensor gates, Tensor cellState) {
+        return LstmCell.apply(gates, cellState);
+    }
+
     /** Mean (or summed, or per-element) absolute error. */
     public static Tensor l1Loss(Tensor prediction, Tensor target, Reduction reduction) {
         checkPair("l1_loss", prediction, target);

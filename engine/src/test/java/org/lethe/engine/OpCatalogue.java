@@ -285,6 +285,15 @@ final class OpCatalogue {
                     NdArray n = x[0].map(v -> v * v).sum(new int[] {1}, true).map(v -> Math.max(Math.sqrt(v), 1e-12));
                     return x[0].zip(n, (a, b) -> a / b);
                 }));
+        c.add(new OpCase("lstm_cell", "lstmCell").in(ANY, 3, 8).in(ANY, 3, 2)
+                .fn(x -> {
+                    List<Tensor> hc = Functional.lstmCell(x[0], x[1]);
+                    return hc.get(0).mul(2.0).add(hc.get(1));
+                })
+                .ref(x -> lstmCell(x[0], x[1], true)));
+        c.add(new OpCase("lstm_cell_h_only", "lstmCell").in(ANY, 2, 12).in(ANY, 2, 3)
+                .fn(x -> Functional.lstmCell(x[0], x[1]).get(0))
+                .ref(x -> lstmCell(x[0], x[1], false)));
         c.add(new OpCase("l1_loss", "l1Loss").in(ANY, 6, 1).in(ANY, 6, 1)
                 .fn(x -> Functional.l1Loss(x[0], x[1], Reduction.MEAN))
                 .ref(x -> x[0].zip(x[1], (a, b) -> Math.abs(a - b)).sum(new int[0], false).map(v -> v / 6)));
@@ -316,6 +325,25 @@ final class OpCatalogue {
         int n = Shapes.count(x.shape, mask);
         NdArray mean = x.sum(axes, true).map(v -> v / n);
         return x.zip(mean, (a, m) -> (a - m) * (a - m)).sum(axes, keep).map(v -> v / (n - correction));
+    }
+
+    /** 2h + c (both) or h of one LSTM step, computed elementwise by hand. */
+    static NdArray lstmCell(NdArray gates, NdArray cPrev, boolean both) {
+        int n = cPrev.shape[0];
+        int h = cPrev.shape[1];
+        NdArray out = NdArray.zeros(n, h);
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < h; k++) {
+                double i = 1 / (1 + Math.exp(-gates.get(r, k)));
+                double f = 1 / (1 + Math.exp(-gates.get(r, h + k)));
+                double g = Math.tanh(gates.get(r, 2 * h + k));
+                double o = 1 / (1 + Math.exp(-gates.get(r, 3 * h + k)));
+                double c = f * cPrev.get(r, k) + i * g;
+                double hv = o * Math.tanh(c);
+                out.set(both ? 2 * hv + c : hv, r, k);
+            }
+        }
+        return out;
     }
 
     static NdArray concat(NdArray a, NdArray b, int axis) {

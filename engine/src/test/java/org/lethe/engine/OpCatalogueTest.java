@@ -214,7 +214,7 @@ class OpCatalogueTest {
             }
         }
         for (Method m : Functional.class.getDeclaredMethods()) {
-            if (Modifier.isPublic(m.getModifiers()) && m.getReturnType() == Tensor.class) {
+            if (Modifier.isPublic(m.getModifiers()) && (m.getReturnType() == Tensor.class || m.getReturnType() == List.class)) {
                 operations.add(m.getName());
             }
         }

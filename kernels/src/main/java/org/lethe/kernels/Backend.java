@@ -101,6 +101,30 @@ public interface Backend extends AutoCloseable {
     /** {@code dst[..., index[j], ...] += src[..., j, ...]} along {@code axis}, repeated indices summed in order. */
     void scatterAdd(View src, int axis, int[] index, View dst);
 
+    // ---- fused kernels -------------------------------------------------------------------------
+
+    /**
+     * One Adam (or AdamW) update in place, elementwise over views of one shape: {@code param},
+     * {@code m}, {@code v} (and {@code vMax} for AMSGrad, else null) are updated from {@code grad} as
+     * {@link AdamStep#apply} defines, each element computed in double and stored rounded once.
+     */
+    void adamStep(AdamStep step, View param, View grad, View m, View v, View vMax);
+
+    /**
+     * An LSTM cell: {@code gates [N, 4H]} are the pre-activations of the input, forget, cell and output
+     * gates (in that order), {@code cPrev [N, H]} the previous cell state. Writes {@code act [N, 4H]} =
+     * sigmoid, sigmoid, tanh, sigmoid of the gates, {@code c = f cPrev + i g}, {@code tanhC = tanh(c)}
+     * and {@code h = o tanh(c)}. All views contiguous.
+     */
+    void lstmCell(View gates, View cPrev, View act, View c, View tanhC, View h);
+
+    /**
+     * The adjoint of {@link #lstmCell}: from the saved {@code act}, {@code cPrev}, {@code tanhC} and the
+     * gradients {@code gradH}, {@code gradC} of its two outputs (either may be null: zero), writes the
+     * gradients of the gate pre-activations and of {@code cPrev}. All views contiguous.
+     */
+    void lstmCellBackward(View act, View cPrev, View tanhC, View gradH, View gradC, View gradGates, View gradCPrev);
+
     // ---- random numbers ------------------------------------------------------------------------
 
     /** Fills {@code dst} (row-major element order) with {@link CounterRandom#uniform(DType, long, long, double, double)}. */

@@ -506,6 +506,101 @@ public abstract class BackendContractTest {
         assertTrue(e.getMessage().contains("index 3 out of range"), e.getMessage());
     }
 
+    // ---- fused kernels -------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void adamStepFollowsItsDefinition(DType t) {
+        for (boolean ams : new boolean[] {false, true}) {
+            for (boolean decoupled : new boolean[] {false, true}) {
+                AdamStep s = new AdamStep(0.01, 0.9, 0.999, 1e-8, 0.05, decoupled, 3);
+                View p = randomView(t, new int[] {7, 5}, -1, 1, false);
+                View g = randomView(t, new int[] {7, 5}, -1, 1, false);
+                View m = randomView(t, new int[] {7, 5}, -0.1, 0.1, false);
+                View v = randomView(t, new int[] {7, 5}, 0, 0.1, false);
+                View vm = ams ? randomView(t, new int[] {7, 5}, 0, 0.1, false) : null;
+                double[][] before = {host(p.buffer()), host(g.buffer()), host(m.buffer()), host(v.buffer()),
+                    ams ? host(vm.buffer()) : null};
+                backend.adamStep(s, p, g, m, v, vm);
+                View[] outs = {p, m, v, vm};
+                int[] slot = {0, 1, 2, 3};
+                for (int k = 0; k < 4; k++) {
+                    if (outs[k] == null) {
+                        continue;
+                    }
+                    int which = slot[k];
+                    View out = outs[k];
+                    assertView("adam " + t + " ams=" + ams + " decoupled=" + decoupled + " output " + k, out, idx -> {
+                        int o = p.offsetOf(idx);
+                        double[] r = s.apply(before[0][o], before[1][o], before[2][o], before[3][o],
+                                ams ? before[4][o] : 0, ams);
+                        return r[which];
+                    });
+                }
+            }
+        }
+    }
+
+    private static double sig(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void lstmCellAndItsAdjointFollowTheirDefinitions(DType t) {
+        int n = 3;
+        int hd = 4;
+        View gates = randomView(t, new int[] {n, 4 * hd}, -2, 2, false);
+        View cp = randomView(t, new int[] {n, hd}, -1, 1, false);
+        View act = zeros(t, n, 4 * hd);
+        View c = zeros(t, n, hd);
+        View tc = zeros(t, n, hd);
+        View h = zeros(t, n, hd);
+        backend.lstmCell(gates, cp, act, c, tc, h);
+        double[] a = host(gates.buffer());
+        double[] cprev = host(cp.buffer());
+        java.util.function.BiFunction<Integer, Integer, double[]> cell = (r, k) -> {
+            double i = sig(a[r * 4 * hd + k]);
+            double f = sig(a[r * 4 * hd + hd + k]);
+            double g = Math.tanh(a[r * 4 * hd + 2 * hd + k]);
+            double o = sig(a[r * 4 * hd + 3 * hd + k]);
+            double cn = f * cprev[r * hd + k] + i * g;
+            return new double[] {i, f, g, o, cn, Math.tanh(cn), o * Math.tanh(cn)};
+        };
+        assertView("lstm c", c, idx -> cell.apply(idx[0], idx[1])[4]);
+        assertView("lstm h", h, idx -> cell.apply(idx[0], idx[1])[6]);
+        assertView("lstm act", act, idx -> cell.apply(idx[0], idx[1] % hd)[idx[1] / hd]);
+        View gh = randomView(t, new int[] {n, hd}, -1, 1, false);
+        View gc = randomView(t, new int[] {n, hd}, -1, 1, false);
+        View gg = zeros(t, n, 4 * hd);
+        View gcp = zeros(t, n, hd);
+        backend.lstmCellBackward(act, cp, tc, gh, gc, gg, gcp);
+        double[] dh = host(gh.buffer());
+        double[] dcn = host(gc.buffer());
+        assertView("lstm d gates", gg, idx -> {
+            int r = idx[0];
+            int k = idx[1] % hd;
+            double[] v = cell.apply(r, k);
+            double dc = dcn[r * hd + k] + dh[r * hd + k] * v[3] * (1 - v[5] * v[5]);
+            switch (idx[1] / hd) {
+                case 0: return dc * v[2] * v[0] * (1 - v[0]);
+                case 1: return dc * cprev[r * hd + k] * v[1] * (1 - v[1]);
+                case 2: return dc * v[0] * (1 - v[2] * v[2]);
+                default: return dh[r * hd + k] * v[5] * v[3] * (1 - v[3]);
+            }
+        });
+        assertView("lstm d c_prev", gcp, idx -> {
+            double[] v = cell.apply(idx[0], idx[1]);
+            double dc = dcn[idx[0] * hd + idx[1]] + dh[idx[0] * hd + idx[1]] * v[3] * (1 - v[5] * v[5]);
+            return dc * v[1];
+        });
+        backend.lstmCellBackward(act, cp, tc, gh, null, gg, gcp);
+        assertView("lstm d c_prev without a cell gradient", gcp, idx -> {
+            double[] v = cell.apply(idx[0], idx[1]);
+            return dh[idx[0] * hd + idx[1]] * v[3] * (1 - v[5] * v[5]) * v[1];
+        });
+    }
+
     // ---- random numbers ------------------------------------------------------------------------
 
     @ParameterizedTest

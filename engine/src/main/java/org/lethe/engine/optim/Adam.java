@@ -1,14 +1,17 @@
 package org.lethe.engine.optim;
 
 import java.util.List;
+import org.lethe.engine.FusedUpdates;
 import org.lethe.engine.Tensor;
+import org.lethe.kernels.AdamStep;
 
 /**
  * Adam with PyTorch's semantics: {@code g += weightDecay * p} (L2, coupled);
  * {@code m = b1 m + (1-b1) g}; {@code v = b2 v + (1-b2) g^2};
  * {@code p -= (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}, eps added after the square
  * root; with AMSGrad the running maximum of {@code v} replaces {@code v} in the denominator.
- * {@link AdamW} is the decoupled-weight-decay variant.
+ * {@link AdamW} is the decoupled-weight-decay variant. Each parameter is updated by one fused backend
+ * kernel ({@link FusedUpdates#adam}), tested equal to the composite of tensor operations.
  */
 public class Adam extends Optimizer {
     private final double beta1;
@@ -43,9 +46,9 @@ public class Adam extends Optimizer {
         this.vMax = new Tensor[params.size()];
     }
 
-    /** Weight decay applied to the gradient (Adam) or, overridden by {@link AdamW}, to the parameter. */
-    protected Tensor decay(Tensor param, Tensor grad) {
-        return weightDecay != 0 ? grad.add(param.mul(weightDecay)) : grad;
+    /** Whether weight decay is decoupled from the gradient (AdamW). */
+    protected boolean decoupled() {
+        return false;
     }
 
     protected double weightDecay() {
@@ -54,7 +57,6 @@ public class Adam extends Optimizer {
 
     @Override
     protected void update(int index, Tensor param, Tensor grad, int step) {
-        Tensor g = decay(param, grad);
         if (m[index] == null) {
             m[index] = state(() -> Tensor.zerosLike(param));
             v[index] = state(() -> Tensor.zerosLike(param));
@@ -62,14 +64,7 @@ public class Adam extends Optimizer {
                 vMax[index] = state(() -> Tensor.zerosLike(param));
             }
         }
-        Tensor mi = m[index].copyFrom(m[index].mul(beta1).add(g.mul(1 - beta1)));
-        Tensor vi = v[index].copyFrom(v[index].mul(beta2).add(g.square().mul(1 - beta2)));
-        if (amsgrad) {
-            vi = vMax[index].copyFrom(vMax[index].maximum(vi));
-        }
-        double bias1 = 1 - Math.pow(beta1, step);
-        double bias2 = 1 - Math.pow(beta2, step);
-        Tensor denom = vi.sqrt().div(Math.sqrt(bias2)).add(eps);
-        param.copyFrom(param.sub(mi.div(denom).mul(learningRate() / bias1)));
+        FusedUpdates.adam(new AdamStep(learningRate(), beta1, beta2, eps, weightDecay, decoupled(), step), param, grad,
+                m[index], v[index], vMax[index]);
     }
 }

@@ -21,10 +21,7 @@ public final class AdamW extends Adam {
     }
 
     @Override
-    protected Tensor decay(Tensor param, Tensor grad) {
-        if (weightDecay() != 0) {
-            param.mulInPlace(1 - learningRate() * weightDecay());
-        }
-        return grad;
+    protected boolean decoupled() {
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package org.lethe.kernels.cpu;
 
 import java.util.Arrays;
+import org.lethe.kernels.AdamStep;
 import org.lethe.kernels.Backend;
 import org.lethe.kernels.BinaryOp;
 import org.lethe.kernels.Buffer;
@@ -406,6 +407,26 @@ public final class CpuBackend implements Backend {
     @Override
     public void scatterAdd(View src, int axis, int[] index, View dst) {
         CpuIndexing.scatterAdd(parallel, own(src), src, axis, index, own(dst), dst);
+    }
+
+    // ---- fused kernels -------------------------------------------------------------------------
+
+    @Override
+    public void adamStep(AdamStep step, View param, View grad, View m, View v, View vMax) {
+        CpuFused.adam(parallel, step, own(param), param, own(grad), grad, own(m), m, own(v), v,
+                vMax == null ? null : own(vMax), vMax);
+    }
+
+    @Override
+    public void lstmCell(View gates, View cPrev, View act, View c, View tanhC, View h) {
+        CpuFused.lstmCell(parallel, own(gates), gates, own(cPrev), cPrev, own(act), act, own(c), c, own(tanhC), tanhC, own(h), h);
+    }
+
+    @Override
+    public void lstmCellBackward(View act, View cPrev, View tanhC, View gradH, View gradC, View gradGates, View gradCPrev) {
+        CpuFused.lstmCellBackward(parallel, own(act), act, own(cPrev), cPrev, own(tanhC), tanhC,
+                gradH == null ? null : own(gradH), gradH, gradC == null ? null : own(gradC), gradC, own(gradGates), gradGates,
+                own(gradCPrev), gradCPrev);
     }
 
     // ---- random numbers ------------------------------------------------------------------------

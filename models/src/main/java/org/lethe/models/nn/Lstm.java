@@ -12,8 +12,8 @@ import org.lethe.engine.Tensor;
  * {@code bias_hh_l{k} [4H]}, rows ordered input, forget, cell, output gates; all uniform in
  * {@code +-1/sqrt(H)}. With zero initial state, per step:
  * {@code i,f,g,o = split(x W_ih^T + b_ih + h W_hh^T + b_hh)}, {@code c = sigmoid(f) c + sigmoid(i) tanh(g)},
- * {@code h = sigmoid(o) tanh(c)}. Written from tensor operations (no backward of its own); the
- * input projection of all steps is one matrix product.
+ * {@code h = sigmoid(o) tanh(c)}. The input projection of all steps is one matrix product; each step
+ * is a product with {@code W_hh} and the fused cell ({@link Functional#lstmCell}).
  */
 public final class Lstm extends Module {
     /** The output sequence {@code [N, T, H]} of the last layer and its final state {@code [N, H]}. */
@@ -81,13 +81,9 @@ public final class Lstm extends Module {
             c = Tensor.zeros(x.backend(), x.dtype(), n, hidden);
             List<Tensor> outs = new ArrayList<>(t);
             for (Tensor step : projected.unbind(1)) {
-                List<Tensor> gates = step.add(h.matmul(whhT)).chunk(4, 1);
-                Tensor i = gates.get(0).sigmoid();
-                Tensor f = gates.get(1).sigmoid();
-                Tensor g = gates.get(2).tanh();
-                Tensor o = gates.get(3).sigmoid();
-                c = f.mul(c).add(i.mul(g));
-                h = o.mul(c.tanh());
+                List<Tensor> hc = Functional.lstmCell(step.add(h.matmul(whhT)), c);
+                h = hc.get(0);
+                c = hc.get(1);
                 outs.add(h);
             }
             seq = Tensor.stack(outs, 1);
