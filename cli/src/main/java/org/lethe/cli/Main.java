@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "Machine unlearning for deep regression models.%n"
                 + "Without a subcommand: the paper's protocol on the default data set (as 'lethe experiment').",
         subcommands = {DatasetsCommand.class, TrainCommand.class, UnlearnCommand.class, EvaluateCommand.class,
-            PredictCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})
+            PredictCommand.class, ExperimentCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Prints the code version. */

@@ -15,14 +15,14 @@ final class AvgPool2d extends Function {
     static Tensor apply(Tensor x, int kh, int kw, int sh, int sw, int ph, int pw) {
         PoolGeometry g = MaxPool2d.geometry("avg_pool2d", x, kh, kw, sh, sw, ph, pw);
         Tensor xc = x.contiguous();
-        Tensor out = Tensor.empty(x.backend(), x.dtype(), g.images(), g.channels(), g.outH(), g.outW());
+        Tensor out = Tensor.output(x.backend(), x.dtype(), g.images(), g.channels(), g.outH(), g.outW());
         x.backend().avgPool2d(g, xc.view(), out.view());
         return needsGraph(xc) ? new AvgPool2d(g, x.shape()).attach(out, xc) : out;
     }
 
     @Override
     Tensor[] backward(Tensor g) {
-        Tensor gi = Tensor.empty(g.backend(), g.dtype(), inputShape);
+        Tensor gi = Tensor.output(g.backend(), g.dtype(), inputShape);
         g.backend().avgPool2dBackward(geometry, g.contiguous().view(), gi.view());
         return new Tensor[] {gi};
     }

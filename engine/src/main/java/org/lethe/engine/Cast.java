@@ -11,7 +11,7 @@ final class Cast extends Function {
     }
 
     static Tensor apply(Tensor x, DType to) {
-        Tensor out = Tensor.empty(x.backend(), to, x.shape());
+        Tensor out = Tensor.output(x.backend(), to, x.shape());
         x.backend().copy(x.view(), out.view());
         return needsGraph(x) ? new Cast(x.dtype()).attach(out, x) : out;
     }

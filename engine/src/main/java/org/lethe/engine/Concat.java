@@ -40,7 +40,7 @@ final class Concat extends Function {
         }
         int[] shape = first.shape();
         shape[a] = total;
-        Tensor out = Tensor.empty(first.backend(), first.dtype(), shape);
+        Tensor out = Tensor.output(first.backend(), first.dtype(), shape);
         try (GradMode.Guard g = GradMode.noGrad()) {
             for (int i = 0; i < tensors.size(); i++) {
                 if (sizes[i] > 0) {

@@ -44,12 +44,12 @@ final class Conv2d extends Function {
         ConvGeometry g = new ConvGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(2), w.dim(3), strideH, strideW,
                 padH, padW);
         int oc = w.dim(0);
-        Tensor out = Tensor.empty(x.backend(), x.dtype(), g.images(), oc, g.outH(), g.outW());
+        Tensor out = Tensor.output(x.backend(), x.dtype(), g.images(), oc, g.outH(), g.outW());
         Backend be = x.backend();
         int patch = g.patchSize();
         int outSize = g.outputSize();
         int chunk = chunk(g);
-        Tensor cols = Tensor.empty(be, x.dtype(), chunk * patch * outSize);
+        Tensor cols = Tensor.output(be, x.dtype(), chunk * patch * outSize);
         View xv = xc.view();
         View wv = wc.view();
         for (int n0 = 0; n0 < g.images(); n0 += chunk) {
@@ -88,8 +88,8 @@ final class Conv2d extends Function {
         View xv = x.view();
         View wv = w.view();
         View gv = gc.view();
-        Tensor cols = Tensor.empty(be, x.dtype(), chunk * patch * outSize);
-        Tensor dx = needsInputGrad(0) ? Tensor.empty(be, x.dtype(), x.shape()) : null;
+        Tensor cols = Tensor.output(be, x.dtype(), chunk * patch * outSize);
+        Tensor dx = needsInputGrad(0) ? Tensor.output(be, x.dtype(), x.shape()) : null;
         Tensor dw = needsInputGrad(1) ? Tensor.empty(be, w.dtype(), w.shape()) : null;
         int imageSize = g.channels() * g.height() * g.width();
         for (int n0 = 0; n0 < g.images(); n0 += chunk) {

@@ -126,7 +126,7 @@ public final class Functional {
         }
         Tensor keep;
         try (GradMode.Guard g = GradMode.noGrad()) {
-            Tensor u = Tensor.empty(x.backend(), x.dtype(), x.shape());
+            Tensor u = Tensor.output(x.backend(), x.dtype(), x.shape());
             x.backend().randomUniform(u.view(), rng.nextLong(), 0, 1);
             keep = u.ge(p).mul(1.0 / (1.0 - p));
         }

@@ -24,7 +24,7 @@ final class IndexSelect extends Function {
         int[] idx = index.clone();
         int[] shape = x.shape();
         shape[a] = idx.length;
-        Tensor out = Tensor.empty(x.backend(), x.dtype(), shape);
+        Tensor out = Tensor.output(x.backend(), x.dtype(), shape);
         x.backend().gather(x.view(), a, idx, out.view());
         return needsGraph(x) ? new IndexSelect(x.shape(), a, idx).attach(out, x) : out;
     }

@@ -32,7 +32,7 @@ final class Kernels {
     }
 
     static Tensor unary(UnaryOp op, double scalar, Tensor x) {
-        Tensor out = Tensor.empty(x.backend(), x.dtype(), x.shape());
+        Tensor out = Tensor.output(x.backend(), x.dtype(), x.shape());
         x.backend().unary(op, scalar, x.view(), out.view());
         return out;
     }
@@ -40,14 +40,14 @@ final class Kernels {
     static Tensor binary(BinaryOp op, Tensor a, Tensor b, String name) {
         checkCompatible(name, a, b);
         int[] shape = Shapes.broadcast(name, a.shape(), b.shape());
-        Tensor out = Tensor.empty(a.backend(), a.dtype(), shape);
+        Tensor out = Tensor.output(a.backend(), a.dtype(), shape);
         a.backend().binary(op, expanded(a, shape, name), expanded(b, shape, name), out.view());
         return out;
     }
 
     /** Reduction with the reduced axes kept as size 1. */
     static Tensor reduce(ReduceOp op, Tensor x, boolean[] mask) {
-        Tensor out = Tensor.empty(x.backend(), x.dtype(), Shapes.keepDims(x.shape(), mask));
+        Tensor out = Tensor.output(x.backend(), x.dtype(), Shapes.keepDims(x.shape(), mask));
         x.backend().reduce(op, x.view(), out.view());
         return out;
     }

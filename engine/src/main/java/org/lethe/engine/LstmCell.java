@@ -23,10 +23,10 @@ final class LstmCell extends Function {
         Tensor cp = cPrev.contiguous();
         int n = a.dim(0);
         int hidden = cp.dim(1);
-        Tensor act = Tensor.empty(a.backend(), a.dtype(), n, 4 * hidden);
-        Tensor c = Tensor.empty(a.backend(), a.dtype(), n, hidden);
-        Tensor tanhC = Tensor.empty(a.backend(), a.dtype(), n, hidden);
-        Tensor h = Tensor.empty(a.backend(), a.dtype(), n, hidden);
+        Tensor act = Tensor.output(a.backend(), a.dtype(), n, 4 * hidden);
+        Tensor c = Tensor.output(a.backend(), a.dtype(), n, hidden);
+        Tensor tanhC = Tensor.output(a.backend(), a.dtype(), n, hidden);
+        Tensor h = Tensor.output(a.backend(), a.dtype(), n, hidden);
         a.backend().lstmCell(a.view(), cp.view(), act.view(), c.view(), tanhC.view(), h.view());
         if (needsGraph(a, cp)) {
             LstmCell fn = new LstmCell();
@@ -46,8 +46,8 @@ final class LstmCell extends Function {
         Tensor act = saved(0);
         Tensor cp = saved(1);
         Tensor tanhC = saved(2);
-        Tensor gGates = Tensor.empty(act.backend(), act.dtype(), act.shape());
-        Tensor gC = Tensor.empty(act.backend(), act.dtype(), cp.shape());
+        Tensor gGates = Tensor.output(act.backend(), act.dtype(), act.shape());
+        Tensor gC = Tensor.output(act.backend(), act.dtype(), cp.shape());
         View gh = grads[0] == null ? null : grads[0].contiguous().view();
         View gc = grads[1] == null ? null : grads[1].contiguous().view();
         act.backend().lstmCellBackward(act.view(), cp.view(), tanhC.view(), gh, gc, gGates.view(), gC.view());

@@ -39,7 +39,7 @@ final class MatMul extends Function {
             throw new IllegalArgumentException("matmul: " + shapes + ": batch dimensions do not broadcast");
         }
         int batches = Shapes.size(batch);
-        Tensor out = Tensor.empty(a.backend(), a.dtype(), Shapes.concat(batch, m, n));
+        Tensor out = Tensor.output(a.backend(), a.dtype(), Shapes.concat(batch, m, n));
         Tensor[] temps = new Tensor[2];
         View av = batched(a, batch, m, k, temps, 0);
         View bv = batched(b, batch, k, n, temps, 1);
@@ -74,7 +74,7 @@ final class MatMul extends Function {
             return new View(v.buffer(), v.offset(), new int[] {batches, rows, cols},
                     new int[] {batchStride, st[r - 2], st[r - 1]});
         }
-        Tensor copy = Tensor.empty(t.backend(), t.dtype(), full);
+        Tensor copy = Tensor.output(t.backend(), t.dtype(), full);
         t.backend().copy(new View(v.buffer(), v.offset(), full, st), copy.view());
         temps[slot] = copy;
         return View.contiguous(copy.view().buffer(), 0, batches, rows, cols);

@@ -2,12 +2,17 @@ package org.lethe.engine;
 
 import org.lethe.kernels.PoolGeometry;
 
-/** Max pooling over NCHW windows. d/dx = g routed to each window's first maximum. */
+/**
+ * Max pooling over NCHW windows. The forward pass records each window's first maximum; d/dx = g added
+ * at those positions.
+ */
 final class MaxPool2d extends Function {
     private final PoolGeometry geometry;
+    private final int[] inputShape;
 
-    private MaxPool2d(PoolGeometry geometry) {
+    private MaxPool2d(PoolGeometry geometry, int[] inputShape) {
         this.geometry = geometry;
+        this.inputShape = inputShape;
     }
 
     static PoolGeometry geometry(String op, Tensor x, int kh, int kw, int sh, int sw, int ph, int pw) {
@@ -25,21 +30,23 @@ final class MaxPool2d extends Function {
     static Tensor apply(Tensor x, int kh, int kw, int sh, int sw, int ph, int pw) {
         PoolGeometry g = geometry("max_pool2d", x, kh, kw, sh, sw, ph, pw);
         Tensor xc = x.contiguous();
-        Tensor out = Tensor.empty(x.backend(), x.dtype(), g.images(), g.channels(), g.outH(), g.outW());
-        x.backend().maxPool2d(g, xc.view(), out.view());
+        Tensor out = Tensor.output(x.backend(), x.dtype(), g.images(), g.channels(), g.outH(), g.outW());
+        Tensor indices = Tensor.output(x.backend(), x.dtype(), g.images(), g.channels(), g.outH(), g.outW());
+        x.backend().maxPool2d(g, xc.view(), out.view(), indices.view());
         if (!needsGraph(xc)) {
+            indices.storage().close();
             return out;
         }
-        MaxPool2d fn = new MaxPool2d(g);
-        fn.save(xc);
+        MaxPool2d fn = new MaxPool2d(g, x.shape());
+        fn.save(indices);
         return fn.attach(out, xc);
     }
 
     @Override
     Tensor[] backward(Tensor g) {
-        Tensor x = saved(0);
-        Tensor gi = Tensor.empty(x.backend(), x.dtype(), x.shape());
-        x.backend().maxPool2dBackward(geometry, x.view(), g.contiguous().view(), gi.view());
+        Tensor indices = saved(0);
+        Tensor gi = Tensor.output(g.backend(), g.dtype(), inputShape);
+        g.backend().maxPool2dBackward(geometry, indices.view(), g.contiguous().view(), gi.view());
         return new Tensor[] {gi};
     }
 }

@@ -12,8 +12,8 @@ final class Storage implements AutoCloseable {
     final Buffer buffer;
     private int version;
 
-    Storage(Backend backend, DType dtype, int length) {
-        this.buffer = backend.allocate(dtype, length);
+    Storage(Backend backend, DType dtype, int length, boolean zero) {
+        this.buffer = zero ? backend.allocate(dtype, length) : backend.allocateUninitialized(dtype, length);
         TensorScope.register(this);
     }
 

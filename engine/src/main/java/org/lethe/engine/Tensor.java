@@ -44,14 +44,26 @@ public final class Tensor {
     // creation
     // =============================================================================================
 
-    /** An uninitialised-looking (zero-filled) contiguous tensor; the common allocation path. */
+    /** A zero-filled contiguous tensor. */
     static Tensor empty(Backend backend, DType dtype, int... shape) {
+        return allocate(backend, dtype, shape, true);
+    }
+
+    /**
+     * A contiguous tensor with unspecified contents, for the result of an operation that writes every
+     * element (it saves the zero fill).
+     */
+    static Tensor output(Backend backend, DType dtype, int... shape) {
+        return allocate(backend, dtype, shape, false);
+    }
+
+    private static Tensor allocate(Backend backend, DType dtype, int[] shape, boolean zero) {
         for (int s : shape) {
             if (s < 0) {
                 throw new IllegalArgumentException("tensor: negative size in shape " + Shapes.str(shape));
             }
         }
-        Storage st = new Storage(backend, dtype, Shapes.size(shape));
+        Storage st = new Storage(backend, dtype, Shapes.size(shape), zero);
         return new Tensor(st, 0, shape.clone(), View.contiguousStrides(shape));
     }
 

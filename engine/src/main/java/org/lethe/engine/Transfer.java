@@ -12,7 +12,7 @@ final class Transfer extends Function {
     }
 
     static Tensor apply(Tensor x, Backend to) {
-        Tensor out = Tensor.empty(to, x.dtype(), x.shape());
+        Tensor out = Tensor.output(to, x.dtype(), x.shape());
         if (x.dtype() == DType.FLOAT32) {
             to.write(out.view().buffer(), 0, x.toFloatArray(), 0, x.numel());
         } else {

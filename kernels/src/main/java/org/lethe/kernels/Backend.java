@@ -29,6 +29,12 @@ public interface Backend extends AutoCloseable {
     /** A new zero-filled buffer. */
     Buffer allocate(DType dtype, int length);
 
+    /**
+     * A new buffer whose contents are unspecified: for the result of a primitive that writes every
+     * element (saves the zero fill, which is a pass over memory as long as the primitive's own).
+     */
+    Buffer allocateUninitialized(DType dtype, int length);
+
     /** Copies {@code length} values from host memory into {@code dst[dstOffset...]}, rounding to its type. */
     void write(Buffer dst, int dstOffset, double[] src, int srcOffset, int length);
 
@@ -81,11 +87,16 @@ public interface Backend extends AutoCloseable {
     /** The adjoint of {@link #im2col}: overwrites {@code gradInput [N,C,H,W]} with the sum of the patches in {@code cols}. */
     void col2im(ConvGeometry g, View cols, View gradInput);
 
-    /** Max pooling of contiguous {@code [N,C,H,W]} into contiguous {@code [N,C,outH,outW]}. */
-    void maxPool2d(PoolGeometry g, View input, View output);
+    /**
+     * Max pooling of contiguous {@code [N,C,H,W]} into contiguous {@code [N,C,outH,outW]}; {@code indices}
+     * (same shape and type as the output) receives, for each window, the position {@code iy * W + ix}
+     * within its input plane of the first maximum (the first NaN if there is one), exact as a float
+     * for planes under 2^24 elements.
+     */
+    void maxPool2d(PoolGeometry g, View input, View output, View indices);
 
-    /** Overwrites {@code gradInput} with {@code gradOutput} routed to each window's first maximum of {@code input}. */
-    void maxPool2dBackward(PoolGeometry g, View input, View gradOutput, View gradInput);
+    /** Overwrites {@code gradInput} with {@code gradOutput} added at the positions {@code indices} recorded. */
+    void maxPool2dBackward(PoolGeometry g, View indices, View gradOutput, View gradInput);
 
     /** Average pooling (padding counted in the divisor) of contiguous {@code [N,C,H,W]}. */
     void avgPool2d(PoolGeometry g, View input, View output);

@@ -408,20 +408,31 @@ public abstract class BackendContractTest {
             View x = randomView(t, new int[] {g.images(), g.channels(), g.height(), g.width()}, -1, 1, false);
             double[] hx = host(x.buffer());
             View out = zeros(t, g.images(), g.channels(), g.outH(), g.outW());
-            backend.maxPool2d(g, x, out);
-            assertView("max pool " + g, out, idx -> {
+            View where = zeros(t, g.images(), g.channels(), g.outH(), g.outW());
+            backend.maxPool2d(g, x, out, where);
+            java.util.function.Function<int[], int[]> first = o -> {
                 double best = Double.NEGATIVE_INFINITY;
+                int arg = -1;
                 for (int dy = 0; dy < g.kernelH(); dy++) {
                     for (int dx = 0; dx < g.kernelW(); dx++) {
-                        int iy = idx[2] * g.strideH() - g.padH() + dy;
-                        int ix = idx[3] * g.strideW() - g.padW() + dx;
+                        int iy = o[2] * g.strideH() - g.padH() + dy;
+                        int ix = o[3] * g.strideW() - g.padW() + dx;
                         if (iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width()) {
-                            best = Math.max(best, at(hx, x, new int[] {idx[0], idx[1], iy, ix}));
+                            double v = at(hx, x, new int[] {o[0], o[1], iy, ix});
+                            if (v > best) {
+                                best = v;
+                                arg = iy * g.width() + ix;
+                            }
                         }
                     }
                 }
-                return best;
+                return new int[] {arg};
+            };
+            assertView("max pool " + g, out, o -> {
+                int arg = first.apply(o)[0];
+                return at(hx, x, new int[] {o[0], o[1], arg / g.width(), arg % g.width()});
             });
+            assertView("max pool indices " + g, where, o -> first.apply(o)[0]);
             backend.avgPool2d(g, x, out);
             assertView("avg pool " + g, out, idx -> {
                 double sum = 0;
@@ -441,9 +452,31 @@ public abstract class BackendContractTest {
             View gi = zeros(t, x.shape());
             backend.avgPool2dBackward(g, go, gi);
             assertEquals(dot(out, go, x, gi, () -> backend.avgPool2d(g, x, out)), 0, t == DType.FLOAT32 ? 1e-4 : 1e-10);
-            backend.maxPool2dBackward(g, x, go, gi);
-            assertEquals(dot(out, go, x, gi, () -> backend.maxPool2d(g, x, out)), 0, t == DType.FLOAT32 ? 1e-4 : 1e-10);
+            backend.maxPool2dBackward(g, where, go, gi);
+            assertEquals(dot(out, go, x, gi, () -> backend.maxPool2d(g, x, out, where)), 0, t == DType.FLOAT32 ? 1e-4 : 1e-10);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void maxPoolingTakesTheFirstMaximumAndPropagatesNaN(DType t) {
+        PoolGeometry g = new PoolGeometry(1, 1, 4, 4, 2, 2, 2, 2, 0, 0);
+        View x = zeros(t, 1, 1, 4, 4);
+        double nan = Double.NaN;
+        backend.write(x.buffer(), 0, new double[] {5, 5, 1, 2, 5, 5, 3, 3, 0, nan, 7, 9, 0, 0, 9, 7}, 0, 16);
+        View out = zeros(t, 1, 1, 2, 2);
+        View idx = zeros(t, 1, 1, 2, 2);
+        backend.maxPool2d(g, x, out, idx);
+        double[] o = host(out.buffer());
+        double[] i = host(idx.buffer());
+        assertEquals(5, o[0]);
+        assertEquals(0, i[0], "ties: the first in row-major order");
+        assertEquals(3, o[1]);
+        assertEquals(6, i[1], "3 at (1,2) before 3 at (1,3)");
+        assertTrue(Double.isNaN(o[2]));
+        assertEquals(9, i[2], "the NaN");
+        assertEquals(9, o[3]);
+        assertEquals(11, i[3], "9 at (2,3) before 9 at (3,2)");
     }
 
     /** {@code <forward(x), go> - <x, gi>}: zero when gi is the adjoint applied to go (pooling is linear in x given its windows). */

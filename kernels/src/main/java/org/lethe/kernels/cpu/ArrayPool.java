@@ -23,8 +23,8 @@ final class ArrayPool {
         this.capacityBytes = capacityBytes;
     }
 
-    /** A zero-filled array of {@code length} floats, recycled when one is pooled. */
-    float[] floats(int length) {
+    /** An array of {@code length} floats (zero-filled if {@code zero}), recycled when one is pooled. */
+    float[] floats(int length, boolean zero) {
         float[] a = null;
         if (length >= MIN_LENGTH) {
             synchronized (this) {
@@ -38,12 +38,14 @@ final class ArrayPool {
         if (a == null) {
             return new float[length];
         }
-        java.util.Arrays.fill(a, 0f);
+        if (zero) {
+            java.util.Arrays.fill(a, 0f);
+        }
         return a;
     }
 
-    /** A zero-filled array of {@code length} doubles, recycled when one is pooled. */
-    double[] doubles(int length) {
+    /** An array of {@code length} doubles (zero-filled if {@code zero}), recycled when one is pooled. */
+    double[] doubles(int length, boolean zero) {
         double[] a = null;
         if (length >= MIN_LENGTH) {
             synchronized (this) {
@@ -57,7 +59,9 @@ final class ArrayPool {
         if (a == null) {
             return new double[length];
         }
-        java.util.Arrays.fill(a, 0.0);
+        if (zero) {
+            java.util.Arrays.fill(a, 0.0);
+        }
         return a;
     }
 

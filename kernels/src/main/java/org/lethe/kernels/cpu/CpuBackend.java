@@ -20,8 +20,8 @@ import org.lethe.kernels.View;
  * small size take the blocked path of {@link BlockedGemm}, checked against {@link ReferenceGemm}.
  */
 public final class CpuBackend implements Backend {
-    /** Elements per parallel chunk for memory-bound kernels. */
-    static final int GRAIN = 1 << 15;
+    /** Elements per parallel chunk for memory-bound kernels (a chunk is some microseconds of work). */
+    static final int GRAIN = 1 << 14;
 
     private final CpuParallel parallel;
     private final boolean vector;
@@ -100,7 +100,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Buffer allocate(DType dtype, int length) {
-        return CpuBuffer.allocate(this, dtype, length);
+        return CpuBuffer.allocate(this, dtype, length, true);
+    }
+
+    @Override
+    public Buffer allocateUninitialized(DType dtype, int length) {
+        return CpuBuffer.allocate(this, dtype, length, false);
     }
 
     CpuBuffer own(Buffer b) {
@@ -378,13 +383,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void maxPool2d(PoolGeometry g, View input, View output) {
-        CpuPooling.maxForward(parallel, g, own(input), input, own(output), output);
+    public void maxPool2d(PoolGeometry g, View input, View output, View indices) {
+        CpuPooling.maxForward(parallel, g, own(input), input, own(output), output, own(indices), indices);
     }
 
     @Override
-    public void maxPool2dBackward(PoolGeometry g, View input, View gradOutput, View gradInput) {
-        CpuPooling.maxBackward(parallel, g, own(input), input, own(gradOutput), gradOutput, own(gradInput), gradInput);
+    public void maxPool2dBackward(PoolGeometry g, View indices, View gradOutput, View gradInput) {
+        CpuPooling.maxBackward(parallel, g, own(indices), indices, own(gradOutput), gradOutput, own(gradInput), gradInput);
     }
 
     @Override

@@ -19,11 +19,11 @@ abstract sealed class CpuBuffer implements Buffer permits CpuBuffer.F32, CpuBuff
         this.length = length;
     }
 
-    static CpuBuffer allocate(CpuBackend backend, DType dtype, int length) {
+    static CpuBuffer allocate(CpuBackend backend, DType dtype, int length, boolean zero) {
         if (length < 0) {
             throw new IllegalArgumentException("allocate: negative length " + length);
         }
-        return dtype == DType.FLOAT32 ? new F32(backend, length) : new F64(backend, length);
+        return dtype == DType.FLOAT32 ? new F32(backend, length, zero) : new F64(backend, length, zero);
     }
 
     abstract double get(int i);
@@ -108,9 +108,9 @@ abstract sealed class CpuBuffer implements Buffer permits CpuBuffer.F32, CpuBuff
     static final class F32 extends CpuBuffer {
         private float[] data;
 
-        F32(CpuBackend backend, int length) {
+        F32(CpuBackend backend, int length, boolean zero) {
             super(backend, length);
-            data = backend.pool().floats(length);
+            data = backend.pool().floats(length, zero);
         }
 
         float[] data() {
@@ -146,9 +146,9 @@ abstract sealed class CpuBuffer implements Buffer permits CpuBuffer.F32, CpuBuff
     static final class F64 extends CpuBuffer {
         private double[] data;
 
-        F64(CpuBackend backend, int length) {
+        F64(CpuBackend backend, int length, boolean zero) {
             super(backend, length);
-            data = backend.pool().doubles(length);
+            data = backend.pool().doubles(length, zero);
         }
 
         double[] data() {

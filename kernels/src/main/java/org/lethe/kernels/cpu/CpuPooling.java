@@ -20,7 +20,7 @@ final class CpuPooling {
         }
     }
 
-    /** Offset within the input plane of the first maximum of the window at (y, x). */
+    /** Offset within the input plane of the first maximum of the window at (y, x) (the first NaN, if any). */
     private static int argmax(PoolGeometry g, CpuBuffer in, int base, int y, int x) {
         int h0 = y * g.strideH() - g.padH();
         int w0 = x * g.strideW() - g.padW();
@@ -45,106 +45,91 @@ final class CpuPooling {
         return best;
     }
 
-    /** {@link #argmax} for float storage, without virtual calls. */
-    private static int argmaxF32(PoolGeometry g, float[] in, int base, int y, int x) {
-        int h0 = y * g.strideH() - g.padH();
-        int w0 = x * g.strideW() - g.padW();
-        int h1 = Math.min(h0 + g.kernelH(), g.height());
-        int w1 = Math.min(w0 + g.kernelW(), g.width());
-        h0 = Math.max(h0, 0);
-        w0 = Math.max(w0, 0);
-        int best = h0 * g.width() + w0;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int iy = h0; iy < h1; iy++) {
-            for (int ix = w0; ix < w1; ix++) {
-                float v = in[base + iy * g.width() + ix];
-                if (v > max || v != v) {
-                    max = v;
-                    best = iy * g.width() + ix;
-                    if (v != v) {
-                        return best;
-                    }
-                }
-            }
-        }
-        return best;
+    /** The common 2x2, stride 2, unpadded window on floats, without unpredictable branches. */
+    private static boolean twoByTwo(PoolGeometry g) {
+        return g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0;
     }
 
-    static void maxForward(CpuParallel parallel, PoolGeometry g, CpuBuffer in, View input, CpuBuffer out, View output) {
-        check("max_pool2d", g, input, output);
-        if (in instanceof CpuBuffer.F32 fi && out instanceof CpuBuffer.F32 fo) {
-            float[] x = fi.data();
-            float[] yv = fo.data();
-            int plane = g.height() * g.width();
-            int outPlane = g.outH() * g.outW();
-            parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
-                for (int p = lo; p < hi; p++) {
-                    int base = input.offset() + p * plane;
-                    int ob = output.offset() + p * outPlane;
-                    for (int y = 0; y < g.outH(); y++) {
-                        for (int xx = 0; xx < g.outW(); xx++) {
-                            yv[ob + y * g.outW() + xx] = x[base + argmaxF32(g, x, base, y, xx)];
-                        }
-                    }
+    private static void maxTwoByTwo(PoolGeometry g, float[] x, int base, float[] out, float[] idx, int ob) {
+        int w = g.width();
+        for (int y = 0; y < g.outH(); y++) {
+            for (int xx = 0; xx < g.outW(); xx++) {
+                int p = (2 * y) * w + 2 * xx;
+                float a = x[base + p];
+                float b = x[base + p + 1];
+                float c = x[base + p + w];
+                float d = x[base + p + w + 1];
+                int o = ob + y * g.outW() + xx;
+                float m = Math.max(Math.max(a, b), Math.max(c, d));
+                if (m != m) {
+                    int arg = a != a ? p : b != b ? p + 1 : c != c ? p + w : p + w + 1;
+                    out[o] = m;
+                    idx[o] = arg;
+                    continue;
                 }
-            });
-            return;
+                // first maximum in row-major order: a, b, c, d
+                int i1 = b > a ? p + 1 : p;
+                float m1 = b > a ? b : a;
+                int i2 = d > c ? p + w + 1 : p + w;
+                float m2 = d > c ? d : c;
+                out[o] = m;
+                idx[o] = m2 > m1 ? i2 : i1;
+            }
         }
+    }
+
+    static void maxForward(CpuParallel parallel, PoolGeometry g, CpuBuffer in, View input, CpuBuffer out, View output,
+                           CpuBuffer ind, View indices) {
+        check("max_pool2d", g, input, output);
+        check("max_pool2d", g, input, indices);
         int plane = g.height() * g.width();
         int outPlane = g.outH() * g.outW();
+        boolean fast = twoByTwo(g) && in instanceof CpuBuffer.F32 && out instanceof CpuBuffer.F32 && ind instanceof CpuBuffer.F32;
         parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
                 int base = input.offset() + p * plane;
                 int ob = output.offset() + p * outPlane;
+                int ib = indices.offset() + p * outPlane;
+                if (fast && ib == ob) {
+                    maxTwoByTwo(g, ((CpuBuffer.F32) in).data(), base, ((CpuBuffer.F32) out).data(),
+                            ((CpuBuffer.F32) ind).data(), ob);
+                    continue;
+                }
                 for (int y = 0; y < g.outH(); y++) {
                     for (int x = 0; x < g.outW(); x++) {
-                        out.set(ob + y * g.outW() + x, in.get(base + argmax(g, in, base, y, x)));
+                        int arg = argmax(g, in, base, y, x);
+                        out.set(ob + y * g.outW() + x, in.get(base + arg));
+                        ind.set(ib + y * g.outW() + x, arg);
                     }
                 }
             }
         });
     }
 
-    static void maxBackward(CpuParallel parallel, PoolGeometry g, CpuBuffer in, View input, CpuBuffer go, View gradOutput,
+    static void maxBackward(CpuParallel parallel, PoolGeometry g, CpuBuffer ind, View indices, CpuBuffer go, View gradOutput,
                             CpuBuffer gi, View gradInput) {
-        check("max_pool2d_backward", g, input, gradOutput);
         check("max_pool2d_backward", g, gradInput, gradOutput);
-        if (in instanceof CpuBuffer.F32 fi && go instanceof CpuBuffer.F32 fgo && gi instanceof CpuBuffer.F32 fgi) {
-            float[] x = fi.data();
-            float[] gOut = fgo.data();
-            float[] gIn = fgi.data();
-            int plane = g.height() * g.width();
-            int outPlane = g.outH() * g.outW();
-            parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
-                for (int p = lo; p < hi; p++) {
-                    int base = input.offset() + p * plane;
-                    int gBase = gradInput.offset() + p * plane;
-                    int ob = gradOutput.offset() + p * outPlane;
-                    java.util.Arrays.fill(gIn, gBase, gBase + plane, 0f);
-                    for (int y = 0; y < g.outH(); y++) {
-                        for (int xx = 0; xx < g.outW(); xx++) {
-                            gIn[gBase + argmaxF32(g, x, base, y, xx)] += gOut[ob + y * g.outW() + xx];
-                        }
-                    }
-                }
-            });
-            return;
-        }
+        check("max_pool2d_backward", g, gradInput, indices);
         int plane = g.height() * g.width();
         int outPlane = g.outH() * g.outW();
         parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
-                int base = input.offset() + p * plane;
                 int gBase = gradInput.offset() + p * plane;
                 int ob = gradOutput.offset() + p * outPlane;
-                for (int i = 0; i < plane; i++) {
-                    gi.set(gBase + i, 0.0);
-                }
-                for (int y = 0; y < g.outH(); y++) {
-                    for (int x = 0; x < g.outW(); x++) {
-                        int o = gBase + argmax(g, in, base, y, x);
-                        gi.set(o, gi.get(o) + go.get(ob + y * g.outW() + x));
+                int ib = indices.offset() + p * outPlane;
+                gi.zero(gBase, plane);
+                if (ind instanceof CpuBuffer.F32 fi && go instanceof CpuBuffer.F32 fgo && gi instanceof CpuBuffer.F32 fgi) {
+                    float[] idx = fi.data();
+                    float[] gOut = fgo.data();
+                    float[] gIn = fgi.data();
+                    for (int k = 0; k < outPlane; k++) {
+                        gIn[gBase + (int) idx[ib + k]] += gOut[ob + k];
                     }
+                    continue;
+                }
+                for (int k = 0; k < outPlane; k++) {
+                    int o = gBase + (int) ind.get(ib + k);
+                    gi.set(o, gi.get(o) + go.get(ob + k));
                 }
             }
         });

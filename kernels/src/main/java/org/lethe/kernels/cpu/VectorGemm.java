@@ -120,8 +120,14 @@ final class VectorGemm {
                         int cols = Math.min(NR, nc - jr);
                         int bpOff = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
-                            micro(kc, ap, ir * kc, bp, bpOff, C, at.cOff() + (r0 + ir) * at.ldc() + fjc + jr, at.ldc(),
-                                    Math.min(MR, mc - ir), cols, tile);
+                            micro(kc, ap, ir * kc, bp, bpOff, tile);
+                            int co = at.cOff() + (r0 + ir) * at.ldc() + fjc + jr;
+                            int rowsHere = Math.min(MR, mc - ir);
+                            if (rowsHere == MR && cols == NR) {
+                                addFull(tile, C, co, at.ldc());
+                            } else {
+                                addPart(tile, C, co, at.ldc(), rowsHere, cols);
+                            }
                         }
                     }
                 };
@@ -129,7 +135,7 @@ final class VectorGemm {
                     rows.run(0, panels);
                 } else {
                     long work = (long) MR * kc * nc;
-                    parallel.forRange(panels, (int) Math.max(1, (1L << 17) / Math.max(1, work)), rows);
+                    parallel.forRange(panels, (int) Math.max(1, (1L << 16) / Math.max(1, work)), rows);
                 }
             }
         }
@@ -177,9 +183,13 @@ final class VectorGemm {
         }
     }
 
-    /** C[rows x cols tile] += (packed A panel) x (packed B panel), with 4 x 2 vector accumulators. */
-    private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, float[] C, int co, int ldc, int rows,
-                              int cols, float[] tile) {
+    /**
+     * {@code tile = (packed A panel) x (packed B panel)}, a full MR x NR tile in 4 x 2 vector
+     * accumulators. Straight-line code without rarely taken branches: a branch that the JIT compiles
+     * as an uncommon trap sends the method back to code where the Vector API is not intrinsified,
+     * which is many times slower.
+     */
+    private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -207,13 +217,6 @@ final class VectorGemm {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        if (rows == MR && cols == NR) {
-            add(c00, c01, C, co);
-            add(c10, c11, C, co + ldc);
-            add(c20, c21, C, co + 2 * ldc);
-            add(c30, c31, C, co + 3 * ldc);
-            return;
-        }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
         c10.intoArray(tile, NR);
@@ -222,6 +225,19 @@ final class VectorGemm {
         c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
+    }
+
+    /** {@code C[MR x NR block at co] += tile}. */
+    private static void addFull(float[] tile, float[] C, int co, int ldc) {
+        for (int i = 0; i < MR; i++) {
+            int o = co + i * ldc;
+            FloatVector.fromArray(S, C, o).add(FloatVector.fromArray(S, tile, i * NR)).intoArray(C, o);
+            FloatVector.fromArray(S, C, o + L).add(FloatVector.fromArray(S, tile, i * NR + L)).intoArray(C, o + L);
+        }
+    }
+
+    /** {@code C[rows x cols block at co] += tile} for a tile on the matrix's edge. */
+    private static void addPart(float[] tile, float[] C, int co, int ldc, int rows, int cols) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 C[co + i * ldc + j] += tile[i * NR + j];
@@ -229,8 +245,4 @@ final class VectorGemm {
         }
     }
 
-    private static void add(FloatVector lo, FloatVector hi, float[] C, int off) {
-        FloatVector.fromArray(S, C, off).add(lo).intoArray(C, off);
-        FloatVector.fromArray(S, C, off + L).add(hi).intoArray(C, off + L);
-    }
 }
