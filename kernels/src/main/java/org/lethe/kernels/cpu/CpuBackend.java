@@ -285,6 +285,9 @@ public final class CpuBackend implements Backend {
         CpuBuffer x = own(src);
         CpuBuffer y = own(dst);
         int rank = src.rank();
+        if (fast && op == ReduceOp.SUM && columnSum(src, dst, x, y)) {
+            return;
+        }
         if (dst.rank() != rank) {
             throw new IllegalArgumentException("reduce: source " + Arrays.toString(src.shape()) + " and destination "
                     + Arrays.toString(dst.shape()) + " differ in rank");
@@ -349,6 +352,50 @@ public final class CpuBackend implements Backend {
                 y.set(dOff, acc[0]);
             }
         });
+    }
+
+    /**
+     * Sums over leading axes of a contiguous float source into a contiguous destination (a bias
+     * gradient): rows are read in order and each output column accumulates in double, row by row, so
+     * memory is read once and sequentially; columns are split across threads. Returns false when the
+     * layout does not fit.
+     */
+    private boolean columnSum(View src, View dst, CpuBuffer x, CpuBuffer y) {
+        if (!(x instanceof CpuBuffer.F32 fx) || !(y instanceof CpuBuffer.F32 fy) || !src.isContiguous() || !dst.isContiguous()) {
+            return false;
+        }
+        int lead = 0;
+        while (lead < src.rank() && dst.shape()[lead] == 1 && src.shape()[lead] != 1) {
+            lead++;
+        }
+        for (int d = lead; d < src.rank(); d++) {
+            if (dst.shape()[d] != src.shape()[d]) {
+                return false;
+            }
+        }
+        if (lead == 0) {
+            return false;
+        }
+        int cols = View.size(java.util.Arrays.copyOfRange(src.shape(), lead, src.rank()));
+        int rows = src.size() / Math.max(1, cols);
+        if (cols < 8) {
+            return false;
+        }
+        float[] a = fx.data();
+        float[] out = fy.data();
+        parallel.forRange(cols, Math.max(8, GRAIN / Math.max(1, rows)), (lo, hi) -> {
+            double[] acc = new double[hi - lo];
+            for (int r = 0; r < rows; r++) {
+                int base = src.offset() + r * cols;
+                for (int j = lo; j < hi; j++) {
+                    acc[j - lo] += a[base + j];
+                }
+            }
+            for (int j = lo; j < hi; j++) {
+                out[dst.offset() + j] = (float) acc[j - lo];
+            }
+        });
+        return true;
     }
 
     // ---- linear algebra ------------------------------------------------------------------------

@@ -51,9 +51,6 @@ final class CpuFused {
         }
     }
 
-    private static double sigmoid(double x) {
-        return x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
-    }
 
     static void lstmCell(CpuParallel parallel, CpuBuffer gates, View gv, CpuBuffer cPrev, View cpv, CpuBuffer act, View av,
                          CpuBuffer c, View cv, CpuBuffer tanhC, View tv, CpuBuffer h, View hv) {
@@ -63,15 +60,46 @@ final class CpuFused {
             throw new IllegalArgumentException("lstm_cell: gates must be [N, 4H], got " + Arrays.toString(gv.shape()));
         }
         checkCell("lstm_cell", n, hidden, gv, cpv, av, cv, tv, hv);
+        if (gates instanceof CpuBuffer.F32 fg && cPrev instanceof CpuBuffer.F32 fcp && act instanceof CpuBuffer.F32 fa
+                && c instanceof CpuBuffer.F32 fc && tanhC instanceof CpuBuffer.F32 ft && h instanceof CpuBuffer.F32 fh) {
+            parallel.forRange(n, Math.max(1, CpuBackend.GRAIN / (8 * hidden)), (lo, hi) -> {
+                float[] g = fg.data();
+                float[] cp = fcp.data();
+                float[] a = fa.data();
+                float[] cc = fc.data();
+                float[] tt = ft.data();
+                float[] hh = fh.data();
+                for (int r = lo; r < hi; r++) {
+                    int g0 = gv.offset() + r * 4 * hidden;
+                    int a0 = av.offset() + r * 4 * hidden;
+                    for (int k = 0; k < hidden; k++) {
+                        float i = (float) FastMath.sigmoid(g[g0 + k]);
+                        float f = (float) FastMath.sigmoid(g[g0 + hidden + k]);
+                        float gg = (float) FastMath.tanh(g[g0 + 2 * hidden + k]);
+                        float o = (float) FastMath.sigmoid(g[g0 + 3 * hidden + k]);
+                        a[a0 + k] = i;
+                        a[a0 + hidden + k] = f;
+                        a[a0 + 2 * hidden + k] = gg;
+                        a[a0 + 3 * hidden + k] = o;
+                        float cNew = (float) ((double) f * cp[cpv.offset() + r * hidden + k] + (double) i * gg);
+                        cc[cv.offset() + r * hidden + k] = cNew;
+                        float t = (float) FastMath.tanh(cNew);
+                        tt[tv.offset() + r * hidden + k] = t;
+                        hh[hv.offset() + r * hidden + k] = o * t;
+                    }
+                }
+            });
+            return;
+        }
         parallel.forRange(n, Math.max(1, CpuBackend.GRAIN / (8 * hidden)), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
                 int g0 = gv.offset() + r * 4 * hidden;
                 int a0 = av.offset() + r * 4 * hidden;
                 for (int k = 0; k < hidden; k++) {
-                    double i = sigmoid(gates.get(g0 + k));
-                    double f = sigmoid(gates.get(g0 + hidden + k));
-                    double g = Math.tanh(gates.get(g0 + 2 * hidden + k));
-                    double o = sigmoid(gates.get(g0 + 3 * hidden + k));
+                    double i = FastMath.sigmoid(gates.get(g0 + k));
+                    double f = FastMath.sigmoid(gates.get(g0 + hidden + k));
+                    double g = FastMath.tanh(gates.get(g0 + 2 * hidden + k));
+                    double o = FastMath.sigmoid(gates.get(g0 + 3 * hidden + k));
                     act.set(a0 + k, i);
                     act.set(a0 + hidden + k, f);
                     act.set(a0 + 2 * hidden + k, g);
@@ -80,7 +108,7 @@ final class CpuFused {
                     double cNew = act.get(a0 + hidden + k) * cPrev.get(cpv.offset() + r * hidden + k)
                             + act.get(a0 + k) * act.get(a0 + 2 * hidden + k);
                     c.set(cv.offset() + r * hidden + k, cNew);
-                    double t = Math.tanh(c.get(cv.offset() + r * hidden + k));
+                    double t = FastMath.tanh(c.get(cv.offset() + r * hidden + k));
                     tanhC.set(tv.offset() + r * hidden + k, t);
                     h.set(hv.offset() + r * hidden + k, act.get(a0 + 3 * hidden + k) * tanhC.get(tv.offset() + r * hidden + k));
                 }
@@ -94,6 +122,40 @@ final class CpuFused {
         int n = av.shape()[0];
         int hidden = av.shape()[1] / 4;
         checkCell("lstm_cell_backward", n, hidden, av, cpv, tv, ghv, gcv, ggv, gcpv);
+        boolean typed = act instanceof CpuBuffer.F32 && cPrev instanceof CpuBuffer.F32 && tanhC instanceof CpuBuffer.F32
+                && (gradH == null || gradH instanceof CpuBuffer.F32) && (gradC == null || gradC instanceof CpuBuffer.F32)
+                && gradGates instanceof CpuBuffer.F32 && gradCPrev instanceof CpuBuffer.F32;
+        if (typed) {
+            parallel.forRange(n, Math.max(1, CpuBackend.GRAIN / (8 * hidden)), (lo, hi) -> {
+                float[] a = ((CpuBuffer.F32) act).data();
+                float[] cp = ((CpuBuffer.F32) cPrev).data();
+                float[] tt = ((CpuBuffer.F32) tanhC).data();
+                float[] dhs = gradH == null ? null : ((CpuBuffer.F32) gradH).data();
+                float[] dcs = gradC == null ? null : ((CpuBuffer.F32) gradC).data();
+                float[] gg = ((CpuBuffer.F32) gradGates).data();
+                float[] gcp = ((CpuBuffer.F32) gradCPrev).data();
+                for (int r = lo; r < hi; r++) {
+                    int a0 = av.offset() + r * 4 * hidden;
+                    int q0 = ggv.offset() + r * 4 * hidden;
+                    for (int k = 0; k < hidden; k++) {
+                        int e = r * hidden + k;
+                        double i = a[a0 + k];
+                        double f = a[a0 + hidden + k];
+                        double g = a[a0 + 2 * hidden + k];
+                        double o = a[a0 + 3 * hidden + k];
+                        double t = tt[tv.offset() + e];
+                        double dh = dhs == null ? 0 : dhs[ghv.offset() + e];
+                        double dc = (dcs == null ? 0 : dcs[gcv.offset() + e]) + dh * o * (1 - t * t);
+                        gg[q0 + k] = (float) (dc * g * i * (1 - i));
+                        gg[q0 + hidden + k] = (float) (dc * cp[cpv.offset() + e] * f * (1 - f));
+                        gg[q0 + 2 * hidden + k] = (float) (dc * i * (1 - g * g));
+                        gg[q0 + 3 * hidden + k] = (float) (dh * t * o * (1 - o));
+                        gcp[gcpv.offset() + e] = (float) (dc * f);
+                    }
+                }
+            });
+            return;
+        }
         parallel.forRange(n, Math.max(1, CpuBackend.GRAIN / (8 * hidden)), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
                 int a0 = av.offset() + r * 4 * hidden;

@@ -136,14 +136,13 @@ final class FloatRows {
 
     private static void tanh(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
-            y[yo + i] = (float) Math.tanh(x[xo + i]);
+            y[yo + i] = (float) FastMath.tanh(x[xo + i]);
         }
     }
 
     private static void sigmoid(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
-            double v = x[xo + i];
-            y[yo + i] = (float) (v >= 0 ? 1.0 / (1.0 + Math.exp(-v)) : Math.exp(v) / (1.0 + Math.exp(v)));
+            y[yo + i] = (float) FastMath.sigmoid(x[xo + i]);
         }
     }
 
