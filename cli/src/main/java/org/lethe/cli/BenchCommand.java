@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.lethe.kernels.Backend;
 import org.lethe.models.train.StepWorkload;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,15 +31,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workloads", split = ",", description = "subset of mlp,cnn,lstm")
     List<String> workloads;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Override
     public Integer call() {
         if (steps < 3) {
             throw new UserError("--steps must be at least 3, got " + steps);
         }
-        Backend backend = Device.use(device);
+        Backend backend = device.use();
         Map<String, Object> out = new LinkedHashMap<>();
         Table t = new Table().row("workload", "median ms", "min ms", "max ms", "steps");
         for (String name : workloads == null ? StepWorkload.NAMES : workloads) {

@@ -33,8 +33,8 @@ final class ExperimentCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
-    @Option(names = "--model", paramLabel = "ARCH", description = "architecture (default: the data set's)")
-    String model;
+    @Mixin
+    ProtocolOptions protocol = new ProtocolOptions();
 
     @Option(names = "--methods", paramLabel = "LIST", split = ",",
             description = "methods besides Original and Retrain: finetune,gaussian,blindspot or all (default: the paper's)")
@@ -43,23 +43,14 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "LIST", split = ",", description = "seeds, e.g. 1,2,3 (default: 1,2,3)")
     List<Long> seeds;
 
-    @Option(names = "--forget", paramLabel = "DEFINITION", description = "rows to forget (default: the data set's)")
-    String forget;
-
-    @Option(names = "--epochs", description = "epochs of Original and Retrain (default: the data set's)")
-    Integer epochs;
-
-    @Option(names = "--loss", description = "l1, mse or huber (default: the data set's)")
-    String loss;
-
     @Option(names = "--no-ain", description = "skip the anamnesis index (it relearns every model)")
     boolean noAin;
 
     @Option(names = "--config", paramLabel = "FILE.json", description = "settings as JSON (the keys of results.json's config)")
     Path config;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--out", paramLabel = "DIR", description = "a new folder for the run (default: runs/<dataset>-<time>)")
     Path out;
@@ -67,7 +58,7 @@ final class ExperimentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String started = OffsetDateTime.now().toString();
-        Backend backend = Device.use(device);
+        Backend backend = device.use();
         ConfigFile file = config == null ? null : ConfigFile.read(config);
         String key = data.given() ? data.key() : file != null && file.text("dataset") != null ? file.text("dataset")
                 : DEFAULT_DATASET;
@@ -76,7 +67,7 @@ final class ExperimentCommand implements Callable<Integer> {
         if (file != null) {
             c = file.apply(c);
         }
-        c = Protocol.override(c, model, epochs, forget, loss);
+        c = protocol.apply(c);
         if (methods != null) {
             List<String> m = methods.size() == 1 && methods.get(0).equals("all") ? Methods.ALL : methods;
             for (String name : m) {

@@ -21,22 +21,16 @@ import picocli.CommandLine.Option;
 
 /** {@code lethe train}: a model on a data set; with {@code --exclude-forget}, the Retrain baseline. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a model (the paper's recipe: Adam 0.01, batch 256, ReduceLROnPlateau, best validation epoch).")
+        description = "Train a model (the paper's recipe: Adam lr 0.01, or 0.001 for fashion-rotation; batch 256; ReduceLROnPlateau; best validation epoch).")
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
-    @Option(names = "--model", paramLabel = "ARCH", description = "architecture (default: the data set's)")
-    String model;
-
-    @Option(names = "--epochs", description = "epochs (default: the data set's)")
-    Integer epochs;
+    @Mixin
+    ProtocolOptions protocol = new ProtocolOptions();
 
     @Option(names = "--seed", defaultValue = "1", description = "initialisation and shuffling seed (default: ${DEFAULT-VALUE})")
     long seed;
-
-    @Option(names = "--loss", description = "l1, mse or huber (default: the data set's)")
-    String loss;
 
     @Option(names = "--init", paramLabel = "CHECKPOINT", description = "start from these weights (e.g. saved from PyTorch)")
     Path init;
@@ -44,19 +38,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--exclude-forget", description = "train on the retain rows only (the Retrain baseline)")
     boolean excludeForget;
 
-    @Option(names = "--forget", paramLabel = "DEFINITION", description = "rows to exclude with --exclude-forget (default: the data set's)")
-    String forget;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--out", paramLabel = "FILE", description = "checkpoint to write (default: runs/<dataset>-<role>-seed<N>.safetensors)")
     Path out;
 
     @Override
     public Integer call() {
-        Backend backend = Device.use(device);
-        ExperimentConfig c = Protocol.override(Protocol.defaults(data.key(), data.target), model, epochs, forget, loss);
+        Backend backend = device.use();
+        ExperimentConfig c = protocol.apply(Protocol.defaults(data.key(), data.target));
         String role = excludeForget ? "retrain" : "original";
         Path target = out != null ? out : Path.of("runs", Path.of(c.dataset()).getFileName() + "-" + role + "-seed" + seed
                 + ".safetensors");

@@ -40,15 +40,15 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "checkpoint to write")
     Path out;
 
     @Override
     public Integer call() {
-        Backend backend = Device.use(device);
+        Backend backend = device.use();
         if (java.nio.file.Files.exists(out)) {
             throw new UserError(out + " already exists; choose another --out");
         }

@@ -55,34 +55,14 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             model.train();
             List<int[]> batches = Batches.of(train.size(), config.batchSize(), shuffle);
-            double sum = 0;
-            int seen = 0;
-            for (int b = 0; b < batches.size(); b++) {
-                double loss;
-                try (TensorScope scope = TensorScope.open()) {
-                    Batch batch = train.batch(batches.get(b));
-                    adam.zeroGrad();
-                    Tensor l = config.loss().apply(model.forward(batch.x()).prediction(), batch.y());
-                    loss = l.item();
-                    if (!Double.isFinite(loss)) {
-                        throw new TrainingDivergedException(String.format(Locale.ROOT,
-                                "training diverged: the loss is %s at epoch %d, step %d of %d (learning rate %.3g); "
-                                        + "lower the learning rate or check the data for extreme values",
-                                loss, epoch, b + 1, batches.size(), adam.learningRate()));
-                    }
-                    l.backward();
-                    adam.step();
-                }
-                steps++;
-                sum += loss * batches.get(b).length;
-                seen += batches.get(b).length;
-                progress.step(epoch, config.epochs(), b + 1, batches.size(), sum / seen);
-            }
+            double mean = epoch(model, train, batches, adam, BatchLoss.of(config.loss()), "training", epoch,
+                    config.epochs(), progress);
+            steps += batches.size();
             double val = validation == null ? Double.NaN : evaluate(model, validation, config.loss(), config.batchSize());
             if (plateau != null) {
                 plateau.step(val);
             }
-            EpochRecord rec = new EpochRecord(epoch, sum / seen, val, adam.learningRate(),
+            EpochRecord rec = new EpochRecord(epoch, mean, val, adam.learningRate(),
                     (System.nanoTime() - epochStart) / 1e9);
             history.add(rec);
             if (validation != null && val < bestLoss) {
@@ -107,6 +87,38 @@ public final class Trainer {
         }
         return new TrainResult(history, bestEpoch, bestEpoch == 0 ? Double.NaN : bestLoss, steps,
                 (System.nanoTime() - start) / 1e9, stoppedEarly);
+    }
+
+    /**
+     * One epoch of optimiser steps over the given batches, in order: per batch, the loss, its gradient
+     * and an Adam step, with progress after each. Stops with a {@link TrainingDivergedException} naming
+     * the epoch and step when the loss is not finite. Returns the mean loss per row.
+     */
+    public static double epoch(RegressionModel model, Dataset data, List<int[]> batches, Adam adam, BatchLoss loss,
+                               String label, int epoch, int epochs, ProgressListener progress) {
+        double sum = 0;
+        int seen = 0;
+        for (int b = 0; b < batches.size(); b++) {
+            double value;
+            try (TensorScope scope = TensorScope.open()) {
+                Batch batch = data.batch(batches.get(b));
+                adam.zeroGrad();
+                Tensor l = loss.loss(batch, model.forward(batch.x()));
+                value = l.item();
+                if (!Double.isFinite(value)) {
+                    throw new TrainingDivergedException(String.format(Locale.ROOT,
+                            "%s diverged: the loss is %s at epoch %d, step %d of %d (learning rate %.3g); "
+                                    + "lower the learning rate or check the data for extreme values",
+                            label, value, epoch, b + 1, batches.size(), adam.learningRate()));
+                }
+                l.backward();
+                adam.step();
+            }
+            sum += value * batches.get(b).length;
+            seen += batches.get(b).length;
+            progress.step(epoch, epochs, b + 1, batches.size(), sum / seen);
+        }
+        return sum / Math.max(1, seen);
     }
 
     /** A copy of the model's state that later training does not change. */

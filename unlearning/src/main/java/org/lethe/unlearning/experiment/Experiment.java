@@ -177,7 +177,8 @@ public final class Experiment {
                 AnamnesisIndex.Relearn rl = method.equals("retrain") ? retrainRelearn
                         : AnamnesisIndex.relearn(model, task, threshold, config.ain(), seed + 99);
                 m.put("relearn_steps", (double) rl.steps());
-                m.put("ain", retrainRelearn.steps() == 0 ? Double.NaN : rl.steps() / (double) retrainRelearn.steps());
+                m.put("relearn_capped", rl.capped() ? 1.0 : 0.0);
+                m.put("ain", AnamnesisIndex.index(rl, retrainRelearn));
             }
             m.put("seconds", r.seconds());
             m.put("steps", (double) r.steps());

@@ -48,6 +48,15 @@ public final class AnamnesisIndex {
         return (1 + config.alpha()) * Trainer.evaluate(original, probe(task), task.loss(), 512);
     }
 
+    /**
+     * AIN = relearn(unlearned) / relearn(retrained); NaN when Retrain needs no step (nothing to compare
+     * with). When Retrain reached the cap, its true relearn time is longer, so the index is an upper bound.
+     */
+    public static double index(Relearn unlearned, Relearn retrained) {
+        return retrained.steps() == 0 ? Double.NaN : unlearned.steps() / (double) retrained.steps();
+    }
+
+    /** Adam steps until a deep copy of {@code model} is back at {@code threshold} on the probe rows. */
     public static Relearn relearn(RegressionModel model, UnlearningTask task, double threshold, Config config, long seed) {
         RegressionModel copy = model.deepCopy();
         copy.unfreeze();

@@ -51,25 +51,32 @@ public final class MembershipInference {
     public static Result attack(RegressionModel model, UnlearningTask task, long seed) {
         int[] test = sample(task.split().test(), CAP, seed);
         int[] members = sample(task.forget().trainRetain(), test.length, seed + 1);
-        double[] lm = losses(model, task.data().subset(members), task.normalizer());
-        double[] lt = losses(model, task.data().subset(test), task.normalizer());
-        double[][] x = new double[lm.length + lt.length][];
+        return attack(losses(model, task.data().subset(members), task.normalizer()),
+                losses(model, task.data().subset(test), task.normalizer()),
+                losses(model, task.forgetRows(), task.normalizer()));
+    }
+
+    /**
+     * The attack on given losses: fits the SVC on {@code memberLosses} (+1) against
+     * {@code nonMemberLosses} (-1) and returns the fraction of {@code forgetLosses} it calls members.
+     */
+    public static Result attack(double[] memberLosses, double[] nonMemberLosses, double[] forgetLosses) {
+        double[][] x = new double[memberLosses.length + nonMemberLosses.length][];
         int[] y = new int[x.length];
-        for (int i = 0; i < lm.length; i++) {
-            x[i] = new double[] {lm[i]};
+        for (int i = 0; i < memberLosses.length; i++) {
+            x[i] = new double[] {memberLosses[i]};
             y[i] = 1;
         }
-        for (int i = 0; i < lt.length; i++) {
-            x[lm.length + i] = new double[] {lt[i]};
-            y[lm.length + i] = -1;
+        for (int i = 0; i < nonMemberLosses.length; i++) {
+            x[memberLosses.length + i] = new double[] {nonMemberLosses[i]};
+            y[memberLosses.length + i] = -1;
         }
         Svc svc = Svc.fit(x, y, 3, 1, 1e-3);
-        double[] lf = losses(model, task.forgetRows(), task.normalizer());
         int called = 0;
-        for (double v : lf) {
+        for (double v : forgetLosses) {
             called += svc.predict(new double[] {v}) == 1 ? 1 : 0;
         }
-        return new Result(lf.length == 0 ? Double.NaN : called / (double) lf.length, lm.length, lt.length,
-                svc.supportVectors());
+        return new Result(forgetLosses.length == 0 ? Double.NaN : called / (double) forgetLosses.length,
+                memberLosses.length, nonMemberLosses.length, svc.supportVectors());
     }
 }
