@@ -290,7 +290,9 @@ public abstract class BackendContractTest {
     static int[][] gemmShapes() {
         return new int[][] {{1, 1, 1, 1}, {1, 3, 4, 5}, {2, 7, 1, 9}, {3, 17, 33, 65}, {1, 130, 70, 300}, {4, 64, 48, 40},
             {2, 1, 200, 150},
-            {2, 9, 300, 1040}, {20, 16, 40, 30}};
+            {2, 9, 300, 1040}, {20, 16, 40, 30},
+            // long k, narrow result: the dot-product path when b is transposed (a convolution's weight gradient)
+            {16, 16, 128, 9}, {3, 13, 260, 5}, {1, 9, 67, 31}};
     }
 
     /** {batch, m, k, n} with every combination of transposed operands, shared operands and a summed batch. */
@@ -479,6 +481,23 @@ public abstract class BackendContractTest {
         assertEquals(9, i[2], "the NaN");
         assertEquals(9, o[3]);
         assertEquals(11, i[3], "9 at (2,3) before 9 at (3,2)");
+
+        // +inf and -inf in one window (their sum is NaN, but there is no NaN): the first +inf
+        PoolGeometry one = new PoolGeometry(1, 1, 2, 2, 2, 2, 2, 2, 0, 0);
+        View y = zeros(t, 1, 1, 2, 2);
+        backend.write(y.buffer(), 0, new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+                Double.POSITIVE_INFINITY, 0}, 0, 4);
+        View o1 = zeros(t, 1, 1, 1, 1);
+        View i1 = zeros(t, 1, 1, 1, 1);
+        backend.maxPool2d(one, y, o1, i1);
+        assertEquals(Double.POSITIVE_INFINITY, host(o1.buffer())[0]);
+        assertEquals(1, host(i1.buffer())[0]);
+
+        // -0 and +0 are equal: the first wins, and the value keeps its sign
+        backend.write(y.buffer(), 0, new double[] {-0.0, 0.0, -1, -2}, 0, 4);
+        backend.maxPool2d(one, y, o1, i1);
+        assertEquals(-0.0, host(o1.buffer())[0]);
+        assertEquals(0, host(i1.buffer())[0]);
     }
 
     /** {@code <forward(x), go> - <x, gi>}: zero when gi is the adjoint applied to go (pooling is linear in x given its windows). */

@@ -100,6 +100,17 @@ final class VectorGemm {
         int k = s.k();
         GemmShape.Matrix at = s.matrix(av, bv, cv, bi);
         at.scaleResult(C, m, n, beta);
+        if (dotProductsPay(at, m, n, k)) {
+            CpuParallel.RangeTask rows = (lo, hi) -> dotProducts(A, B, C, at, Math.min(m, hi * MR) - lo * MR, lo * MR, n, k,
+                    alpha);
+            int panels = (m + MR - 1) / MR;
+            if (parallel == null) {
+                rows.run(0, panels);
+            } else {
+                parallel.forRange(panels, (int) Math.max(1, (1L << 16) / Math.max(1, (long) MR * n * k)), rows);
+            }
+            return;
+        }
         int panels = (m + MR - 1) / MR;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -139,6 +150,105 @@ final class VectorGemm {
                 }
             }
         }
+    }
+
+    /**
+     * Whether to compute the product as dot products along k instead of packed panels: when both
+     * operands run along k with unit stride ({@code a} row-major, {@code b} stored transposed), k is
+     * long and the result is narrower than a panel, as in the weight gradient of a convolution with
+     * few input channels ([16 x 784] x [784 x 9] per image), where panels would be mostly padding.
+     */
+    static boolean dotProductsPay(GemmShape.Matrix at, int m, int n, int k) {
+        return at.as2() == 1 && at.bs1() == 1 && k >= 4 * L && n < NR;
+    }
+
+    /**
+     * {@code C[r0 .. r0+rows) += alpha * A B} as dot products of unit-stride rows of A and columns of B,
+     * four rows by two columns at a time (8 vector accumulators), reduced across lanes at the end.
+     */
+    private static void dotProducts(float[] A, float[] B, float[] C, GemmShape.Matrix at, int rows, int r0, int n, int k,
+                                    float alpha) {
+        int kv = k - k % L;
+        int i = r0;
+        int end = r0 + rows;
+        for (; i + 4 <= end; i += 4) {
+            int a0 = at.aOff() + i * at.as1();
+            int a1 = a0 + at.as1();
+            int a2 = a1 + at.as1();
+            int a3 = a2 + at.as1();
+            int j = 0;
+            for (; j + 2 <= n; j += 2) {
+                int b0 = at.bOff() + j * at.bs2();
+                int b1 = b0 + at.bs2();
+                FloatVector c00 = FloatVector.zero(S);
+                FloatVector c01 = FloatVector.zero(S);
+                FloatVector c10 = FloatVector.zero(S);
+                FloatVector c11 = FloatVector.zero(S);
+                FloatVector c20 = FloatVector.zero(S);
+                FloatVector c21 = FloatVector.zero(S);
+                FloatVector c30 = FloatVector.zero(S);
+                FloatVector c31 = FloatVector.zero(S);
+                for (int p = 0; p < kv; p += L) {
+                    FloatVector v0 = FloatVector.fromArray(S, B, b0 + p);
+                    FloatVector v1 = FloatVector.fromArray(S, B, b1 + p);
+                    FloatVector u = FloatVector.fromArray(S, A, a0 + p);
+                    c00 = u.fma(v0, c00);
+                    c01 = u.fma(v1, c01);
+                    u = FloatVector.fromArray(S, A, a1 + p);
+                    c10 = u.fma(v0, c10);
+                    c11 = u.fma(v1, c11);
+                    u = FloatVector.fromArray(S, A, a2 + p);
+                    c20 = u.fma(v0, c20);
+                    c21 = u.fma(v1, c21);
+                    u = FloatVector.fromArray(S, A, a3 + p);
+                    c30 = u.fma(v0, c30);
+                    c31 = u.fma(v1, c31);
+                }
+                // vectors stay in registers only when they are not stored in arrays
+                int c0 = at.cOff() + i * at.ldc() + j;
+                int ldc = at.ldc();
+                C[c0] += alpha * (sum(c00) + tail(A, a0, B, b0, kv, k));
+                C[c0 + 1] += alpha * (sum(c01) + tail(A, a0, B, b1, kv, k));
+                C[c0 + ldc] += alpha * (sum(c10) + tail(A, a1, B, b0, kv, k));
+                C[c0 + ldc + 1] += alpha * (sum(c11) + tail(A, a1, B, b1, kv, k));
+                C[c0 + 2 * ldc] += alpha * (sum(c20) + tail(A, a2, B, b0, kv, k));
+                C[c0 + 2 * ldc + 1] += alpha * (sum(c21) + tail(A, a2, B, b1, kv, k));
+                C[c0 + 3 * ldc] += alpha * (sum(c30) + tail(A, a3, B, b0, kv, k));
+                C[c0 + 3 * ldc + 1] += alpha * (sum(c31) + tail(A, a3, B, b1, kv, k));
+            }
+            for (; j < n; j++) {
+                for (int ii = 0; ii < 4; ii++) {
+                    dotOne(A, at.aOff() + (i + ii) * at.as1(), B, at.bOff() + j * at.bs2(), C,
+                            at.cOff() + (i + ii) * at.ldc() + j, kv, k, alpha);
+                }
+            }
+        }
+        for (; i < end; i++) {
+            for (int j = 0; j < n; j++) {
+                dotOne(A, at.aOff() + i * at.as1(), B, at.bOff() + j * at.bs2(), C, at.cOff() + i * at.ldc() + j, kv, k, alpha);
+            }
+        }
+    }
+
+    private static void dotOne(float[] A, int a, float[] B, int b, float[] C, int c, int kv, int k, float alpha) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int p = 0; p < kv; p += L) {
+            acc = FloatVector.fromArray(S, A, a + p).fma(FloatVector.fromArray(S, B, b + p), acc);
+        }
+        C[c] += alpha * (sum(acc) + tail(A, a, B, b, kv, k));
+    }
+
+    private static float sum(FloatVector v) {
+        return v.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+
+    /** The scalar part of a dot product beyond the last whole vector. */
+    private static float tail(float[] A, int a, float[] B, int b, int from, int k) {
+        float s = 0f;
+        for (int p = from; p < k; p++) {
+            s += A[a + p] * B[b + p];
+        }
+        return s;
     }
 
     /** b[p, j] for p < kc, j < nc into NR-wide column panels: panel q holds bp[q*NR*kc + p*NR + jj]; zero-padded. */
