@@ -123,7 +123,9 @@ final class CpuParallel implements AutoCloseable {
             return;
         }
         try {
-            Job j = new Job(task, n, (n + chunks - 1) / chunks, chunks);
+            // the chunk size rounds up, so recount the chunks: none may start at or beyond n
+            int chunk = (n + chunks - 1) / chunks;
+            Job j = new Job(task, n, chunk, (n + chunk - 1) / chunk);
             job = j;
             sequence = sequence + 1;
             for (Worker w : workers) {

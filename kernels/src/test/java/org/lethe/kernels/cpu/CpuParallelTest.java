@@ -1,0 +1,51 @@
+package org.lethe.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/** The worker pool cuts a range into non-empty, disjoint chunks that cover it exactly once. */
+class CpuParallelTest {
+    @Test
+    void chunksAreNonEmptyAndCoverTheRangeOnce() {
+        for (int threads = 1; threads <= 3; threads++) {
+            try (CpuParallel p = new CpuParallel(threads)) {
+                for (int n = 1; n <= 80; n++) {
+                    for (int minChunk : new int[] {1, 2, 3, 7, 100}) {
+                        AtomicIntegerArray seen = new AtomicIntegerArray(n);
+                        int size = n;
+                        p.forRange(n, minChunk, (lo, hi) -> {
+                            if (lo >= hi || lo < 0 || hi > size) {
+                                throw new IllegalStateException("chunk [" + lo + ", " + hi + ") of " + size);
+                            }
+                            for (int i = lo; i < hi; i++) {
+                                seen.incrementAndGet(i);
+                            }
+                        });
+                        for (int i = 0; i < n; i++) {
+                            assertEquals(1, seen.get(i), "index " + i + " of " + n + ", " + threads + " threads, min chunk " + minChunk);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void anExceptionInAChunkReachesTheCaller() {
+        try (CpuParallel p = new CpuParallel(2)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.forRange(100, 1, (lo, hi) -> {
+                if (lo == 0) {
+                    throw new IllegalArgumentException("bad chunk");
+                }
+            }));
+            assertEquals("bad chunk", e.getMessage());
+            int[] count = {0};
+            p.forRange(1, 1, (lo, hi) -> count[0] += hi - lo);
+            assertTrue(count[0] == 1, "the pool still works after a failed job");
+        }
+    }
+}
