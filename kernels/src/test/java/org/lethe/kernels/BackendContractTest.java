@@ -367,11 +367,14 @@ public abstract class BackendContractTest {
     @EnumSource(DType.class)
     void im2colMatchesDefinitionAndCol2imIsItsAdjoint(DType t) {
         ConvGeometry[] cases = {new ConvGeometry(2, 3, 7, 6, 3, 3, 1, 1, 1, 1), new ConvGeometry(1, 2, 9, 9, 3, 2, 2, 3, 1, 0),
-            new ConvGeometry(3, 1, 5, 5, 1, 1, 1, 1, 0, 0), new ConvGeometry(1, 4, 8, 8, 5, 5, 2, 2, 2, 2)};
+            new ConvGeometry(3, 1, 5, 5, 1, 1, 1, 1, 0, 0), new ConvGeometry(1, 4, 8, 8, 5, 5, 2, 2, 2, 2),
+            // padding wider than the kernel's reach: whole rows and columns of zeros
+            new ConvGeometry(2, 2, 6, 5, 3, 3, 2, 1, 2, 2)};
         for (ConvGeometry g : cases) {
             View x = randomView(t, new int[] {g.images(), g.channels(), g.height(), g.width()}, -1, 1, false);
             View cols = zeros(t, g.images(), g.patchSize(), g.outputSize());
             double[] hx = host(x.buffer());
+            backend.fill(cols, Double.NaN);
             backend.im2col(g, x, cols);
             assertView("im2col " + g, cols, idx -> {
                 int row = idx[1];
