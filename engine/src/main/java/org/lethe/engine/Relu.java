@@ -1,8 +1,9 @@
 package org.lethe.engine;
 
+import org.lethe.kernels.BinaryOp;
 import org.lethe.kernels.UnaryOp;
 
-/** {@code max(x, 0)}. d/dx = g where x > 0, else 0. */
+/** {@code max(x, 0)}. d/dx = g, or 0 where x <= 0 (as PyTorch: a NaN input passes the gradient). */
 final class Relu extends Function {
     static Tensor apply(Tensor x) {
         Tensor out = Kernels.unary(UnaryOp.RELU, 0, x);
@@ -16,6 +17,6 @@ final class Relu extends Function {
 
     @Override
     Tensor[] backward(Tensor g) {
-        return new Tensor[] {g.mul(Kernels.unary(UnaryOp.HEAVISIDE, 0, saved(0)))};
+        return new Tensor[] {Kernels.binary(BinaryOp.RELU_BACKWARD, g, saved(0), "relu backward")};
     }
 }

@@ -12,7 +12,12 @@ public enum BinaryOp {
     MAXIMUM,
     /** smaller of the two, NaN if either is NaN */
     MINIMUM,
-    EQ, GT, GE, LT, LE;
+    EQ, GT, GE, LT, LE,
+    /**
+     * {@code a}, or 0 where {@code b <= 0}: ReLU's backward with {@code a} the incoming gradient and
+     * {@code b} ReLU's input (PyTorch's threshold_backward: a NaN input lets the gradient through).
+     */
+    RELU_BACKWARD;
 
     /** The reference definition of this function. */
     public double apply(double a, double b) {
@@ -29,6 +34,7 @@ public enum BinaryOp {
             case GE: return a >= b ? 1.0 : 0.0;
             case LT: return a < b ? 1.0 : 0.0;
             case LE: return a <= b ? 1.0 : 0.0;
+            case RELU_BACKWARD: return b <= 0 ? 0.0 : a;
             default: throw new AssertionError(this);
         }
     }

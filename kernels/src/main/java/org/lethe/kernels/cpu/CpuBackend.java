@@ -265,10 +265,17 @@ public final class CpuBackend implements Backend {
         int ys = loop.innerStride(2);
         boolean typed = fast && FloatRows.hasBinary(op) && ys == 1 && (as == 1 || as == 0) && (bs == 1 || bs == 0)
                 && (as | bs) == 1 && x instanceof CpuBuffer.F32 && z instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32;
+        boolean select = vector && op == BinaryOp.RELU_BACKWARD && ys == 1 && as == 1 && bs == 1
+                && x instanceof CpuBuffer.F32 && z instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32;
         parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
             int ao = off[0];
             int bo = off[1];
             int yo = off[2];
+            if (select) {
+                VectorRows.reluBackward(((CpuBuffer.F32) x).data(), ao, ((CpuBuffer.F32) z).data(), bo,
+                        ((CpuBuffer.F32) y).data(), yo, n);
+                return;
+            }
             if (typed) {
                 FloatRows.binary(op, ((CpuBuffer.F32) x).data(), ao, as, ((CpuBuffer.F32) z).data(), bo, bs,
                         ((CpuBuffer.F32) y).data(), yo, n);

@@ -47,4 +47,18 @@ final class VectorRows {
             y[yo + i] = (float) op.apply(x[xo + i], s);
         }
     }
+
+    /** {@code y = b <= 0 ? 0 : a} ({@link org.lethe.kernels.BinaryOp#RELU_BACKWARD}), a blend per vector. */
+    static void reluBackward(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += S.length()) {
+            VectorMask<Float> off = FloatVector.fromArray(S, b, bo + i).compare(VectorOperators.LE, 0f);
+            FloatVector.fromArray(S, a, ao + i).blend(zero, off).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] = b[bo + i] <= 0f ? 0f : a[ao + i];
+        }
+    }
 }
