@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads="${1:-2}"
-steps="${2:-30}"
+steps="${2:-100}"
 py="${LETHE_PYTHON:-/usr/bin/python3}"
 "$py" -c 'import torch' 2>/dev/null || { echo "compare-pytorch: $py cannot import torch (apt-get install python3-torch)" >&2; exit 1; }
 torch_json="$(OMP_NUM_THREADS="$threads" "$py" "$root/benchmarks/pytorch_steps.py" "$threads" "$steps")"
