@@ -2,6 +2,7 @@ package org.lethe.engine;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
@@ -65,12 +66,22 @@ final class Autograd {
         slots[k] = slots[k] == null ? g : slots[k].add(g);
     }
 
-    /** Adds {@code g} into a leaf's {@code grad}, allocating it outside any scope the first time. */
+    /**
+     * Adds {@code g} into a leaf's {@code grad}. The first gradient after {@link Tensor#zeroGrad} goes
+     * into the forgotten gradient's memory when it fits, else into a new tensor outside any scope.
+     */
     private static void accumulate(Tensor leaf, Tensor g) {
-        if (leaf.grad() == null) {
-            leaf.setGrad(TensorScope.detached(() -> g.copy()));
-        } else {
+        if (leaf.grad() != null) {
             leaf.grad().addInPlace(g);
+            return;
+        }
+        Tensor spare = leaf.takeSpareGrad();
+        if (spare != null && spare.dtype() == g.dtype() && Arrays.equals(spare.shape(), g.shape())
+                && !spare.storage().isClosed() && spare.isContiguous()) {
+            spare.copyFrom(g);
+            leaf.setGrad(spare);
+        } else {
+            leaf.setGrad(TensorScope.detached(() -> g.copy()));
         }
     }
 

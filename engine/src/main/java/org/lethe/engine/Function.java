@@ -105,10 +105,16 @@ public abstract class Function {
         return backward(grads[0]);
     }
 
-    /** The operation's name as error messages print it. */
+    private static final ClassValue<String> NAMES = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return type.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        }
+    };
+
+    /** The operation's name as error messages print it (computed once per class: backward asks every step). */
     public String name() {
-        String n = getClass().getSimpleName();
-        return n.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        return NAMES.get(getClass());
     }
 
     @Override

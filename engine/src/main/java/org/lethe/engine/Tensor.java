@@ -29,6 +29,7 @@ public final class Tensor {
     private final int[] shape;
     private final int[] strides;
     private boolean requiresGrad;
+    private Tensor spareGrad;
     private Function gradFn;
     private int outputIndex;
     private Tensor grad;
@@ -316,9 +317,24 @@ public final class Tensor {
         this.grad = g;
     }
 
-    /** Forgets the accumulated gradient. */
+    /**
+     * Forgets the accumulated gradient: {@link #grad()} is null until the next backward pass. That pass
+     * writes its gradient into the forgotten tensor's memory when the shapes agree, so that a training
+     * loop allocates no gradients in steady state; copy a gradient before zeroGrad if you need it after
+     * the next backward pass.
+     */
     public void zeroGrad() {
+        if (grad != null) {
+            spareGrad = grad;
+        }
         this.grad = null;
+    }
+
+    /** The gradient tensor forgotten by {@link #zeroGrad}, for reuse, or null; clears it. */
+    Tensor takeSpareGrad() {
+        Tensor s = spareGrad;
+        spareGrad = null;
+        return s;
     }
 
     /** The operation that produced this tensor, or null for a leaf. */

@@ -27,6 +27,19 @@ class AutogradTest {
     }
 
     @Test
+    void theNextGradientAfterZeroGradReusesTheForgottenTensor() {
+        Tensor x = leaf(1, 2);
+        x.mul(3.0).sum().backward();
+        Tensor first = x.grad();
+        x.zeroGrad();
+        x.mul(x).sum().backward();                     // d/dx x^2 = 2x
+        assertTrue(x.grad() == first, "the forgotten gradient's memory is reused");
+        assertArrayEquals(new double[] {2, 4}, x.grad().toDoubleArray(), "and holds only the new gradient");
+        x.mul(5.0).sum().backward();
+        assertArrayEquals(new double[] {7, 9}, x.grad().toDoubleArray(), "later passes still accumulate");
+    }
+
+    @Test
     void aTensorUsedTwiceReceivesBothContributions() {
         Tensor x = leaf(3);
         Tensor y = x.mul(x).add(x);   // y = x^2 + x, dy/dx = 2x + 1

@@ -21,7 +21,7 @@ final class VectorGemm {
     static final int KC = 256;
     static final int NC = 32 * NR;
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
 
     private VectorGemm() {
     }
@@ -126,7 +126,7 @@ final class VectorGemm {
                     int mc = Math.min(m, hi * MR) - r0;
                     float[] ap = scratch(1, (hi - lo) * MR * kc);
                     packA(A, at.aOff() + r0 * at.as1() + fpc * at.as2(), at.as1(), at.as2(), mc, kc, alpha, ap);
-                    float[] tile = new float[MR * NR];
+                    float[] tile = scratch(2, MR * NR);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         int bpOff = jr * kc;
