@@ -625,9 +625,16 @@ public abstract class BackendContractTest {
     @ParameterizedTest
     @EnumSource(DType.class)
     void lstmCellAndItsAdjointFollowTheirDefinitions(DType t) {
+        for (int hd : new int[] {4, 37}) {
+            lstmCellCase(t, hd);
+        }
+    }
+
+    /** {@code hd} = 37: two whole vectors of 16 floats and a scalar tail; gates include saturated values. */
+    private void lstmCellCase(DType t, int hd) {
         int n = 3;
-        int hd = 4;
         View gates = randomView(t, new int[] {n, 4 * hd}, -2, 2, false);
+        backend.write(gates.buffer(), gates.offset(), new double[] {-100, 100, -30, 30, 1e-6, -1e-6}, 0, 6);
         View cp = randomView(t, new int[] {n, hd}, -1, 1, false);
         View act = zeros(t, n, 4 * hd);
         View c = zeros(t, n, hd);

@@ -40,8 +40,11 @@ public final class CpuBackend implements Backend {
         this(threads, vector, true);
     }
 
-    /** The reference configuration: scalar GEMM and generic elementwise loops only. */
-    static CpuBackend reference(int threads) {
+    /**
+     * The reference configuration: scalar GEMM and generic elementwise loops only, the simple code
+     * every fast kernel is tested against (and benchmarked beside).
+     */
+    public static CpuBackend reference(int threads) {
         return new CpuBackend(threads, false, false);
     }
 
@@ -478,7 +481,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void lstmCell(View gates, View cPrev, View act, View c, View tanhC, View h) {
-        CpuFused.lstmCell(parallel, own(gates), gates, own(cPrev), cPrev, own(act), act, own(c), c, own(tanhC), tanhC, own(h), h);
+        CpuFused.lstmCell(parallel, vector, own(gates), gates, own(cPrev), cPrev, own(act), act, own(c), c, own(tanhC), tanhC, own(h), h);
     }
 
     @Override

@@ -52,8 +52,8 @@ final class CpuFused {
     }
 
 
-    static void lstmCell(CpuParallel parallel, CpuBuffer gates, View gv, CpuBuffer cPrev, View cpv, CpuBuffer act, View av,
-                         CpuBuffer c, View cv, CpuBuffer tanhC, View tv, CpuBuffer h, View hv) {
+    static void lstmCell(CpuParallel parallel, boolean vector, CpuBuffer gates, View gv, CpuBuffer cPrev, View cpv,
+                         CpuBuffer act, View av, CpuBuffer c, View cv, CpuBuffer tanhC, View tv, CpuBuffer h, View hv) {
         int n = gv.shape()[0];
         int hidden = gv.shape()[1] / 4;
         if (gv.rank() != 2 || gv.shape()[1] != 4 * hidden) {
@@ -72,6 +72,11 @@ final class CpuFused {
                 for (int r = lo; r < hi; r++) {
                     int g0 = gv.offset() + r * 4 * hidden;
                     int a0 = av.offset() + r * 4 * hidden;
+                    if (vector) {
+                        VectorRows.lstmCellRow(hidden, g, g0, cp, cpv.offset() + r * hidden, a, a0, cc, cv.offset() + r * hidden,
+                                tt, tv.offset() + r * hidden, hh, hv.offset() + r * hidden);
+                        continue;
+                    }
                     for (int k = 0; k < hidden; k++) {
                         float i = (float) FastMath.sigmoid(g[g0 + k]);
                         float f = (float) FastMath.sigmoid(g[g0 + hidden + k]);

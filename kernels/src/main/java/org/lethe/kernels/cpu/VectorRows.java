@@ -61,4 +61,51 @@ final class VectorRows {
             y[yo + i] = b[bo + i] <= 0f ? 0f : a[ao + i];
         }
     }
+
+    private static FloatVector sigmoid(FloatVector x) {
+        // 1 / (1 + e^-x): e^-x overflows to infinity below x = -88, which gives exactly 0
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        return one.div(one.add(x.neg().lanewise(VectorOperators.EXP)));
+    }
+
+    /**
+     * One row of the fused LSTM cell ({@code CpuFused.lstmCell}) for float32, a vector of hidden units
+     * at a time with the vector exponential and tanh; the units beyond the last whole vector use the
+     * scalar formulas. Results differ from the scalar kernel by rounding only.
+     */
+    static void lstmCellRow(int hidden, float[] g, int g0, float[] cp, int cp0, float[] a, int a0, float[] c, int c0,
+                            float[] t, int t0, float[] h, int h0) {
+        int k = 0;
+        int bound = S.loopBound(hidden);
+        for (; k < bound; k += S.length()) {
+            FloatVector i = sigmoid(FloatVector.fromArray(S, g, g0 + k));
+            FloatVector f = sigmoid(FloatVector.fromArray(S, g, g0 + hidden + k));
+            FloatVector gg = FloatVector.fromArray(S, g, g0 + 2 * hidden + k).lanewise(VectorOperators.TANH);
+            FloatVector o = sigmoid(FloatVector.fromArray(S, g, g0 + 3 * hidden + k));
+            i.intoArray(a, a0 + k);
+            f.intoArray(a, a0 + hidden + k);
+            gg.intoArray(a, a0 + 2 * hidden + k);
+            o.intoArray(a, a0 + 3 * hidden + k);
+            FloatVector cNew = f.fma(FloatVector.fromArray(S, cp, cp0 + k), i.mul(gg));
+            cNew.intoArray(c, c0 + k);
+            FloatVector tc = cNew.lanewise(VectorOperators.TANH);
+            tc.intoArray(t, t0 + k);
+            o.mul(tc).intoArray(h, h0 + k);
+        }
+        for (; k < hidden; k++) {
+            float i = (float) FastMath.sigmoid(g[g0 + k]);
+            float f = (float) FastMath.sigmoid(g[g0 + hidden + k]);
+            float gg = (float) FastMath.tanh(g[g0 + 2 * hidden + k]);
+            float o = (float) FastMath.sigmoid(g[g0 + 3 * hidden + k]);
+            a[a0 + k] = i;
+            a[a0 + hidden + k] = f;
+            a[a0 + 2 * hidden + k] = gg;
+            a[a0 + 3 * hidden + k] = o;
+            float cNew = (float) ((double) f * cp[cp0 + k] + (double) i * gg);
+            c[c0 + k] = cNew;
+            float tc = (float) FastMath.tanh(cNew);
+            t[t0 + k] = tc;
+            h[h0 + k] = o * tc;
+        }
+    }
 }
