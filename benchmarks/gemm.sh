@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GEMM throughput: Lethe's CPU backend (JMH, GemmBenchmark) beside OpenBLAS (Debian libopenblas-dev)
-# on the same machine, float32 n x n row-major C = A B, n = 256, 512, 1024, 1 and 2 threads.
+# on the same machine, float32 n x n row-major C = A B, n = 256 to 2048, 1 and 2 threads.
 # OpenBLAS is run twice: with its automatic core choice (on virtual machines that hide the CPU model it
 # falls back to a generic SSE3 kernel) and with OPENBLAS_CORETYPE=SkylakeX (AVX-512), the fair peer on
 # an AVX-512 machine. Prints median (min..max) milliseconds and GFLOP/s = 2 n^3 / median.
@@ -9,8 +9,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 out="${OUT:-$(mktemp -d)}"
+mkdir -p "$out"
 ./mvnw -q -B -pl benchmarks -am package -DskipTests
-java -jar benchmarks/target/benchmarks.jar 'GemmBenchmark.gemm' -p n=256,512,1024 -p threads=1,2 \
+java -jar benchmarks/target/benchmarks.jar 'GemmBenchmark.gemm' -p n=256,512,1024,2048 -p threads=1,2 \
   -rf json -rff "$out/gemm-lethe.json" "$@" > "$out/gemm-lethe.log"
 : > "$out/gemm-openblas.txt"
 if gcc -O2 benchmarks/native/openblas_gemm.c -lopenblas -o "$out/openblas_gemm" 2>/dev/null; then

@@ -1,10 +1,10 @@
 package org.lethe.benchmarks;
 
 import java.util.SplittableRandom;
+import org.lethe.kernels.Backend;
 import org.lethe.kernels.Buffer;
 import org.lethe.kernels.DType;
 import org.lethe.kernels.View;
-import org.lethe.kernels.cpu.CpuBackend;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -18,20 +18,24 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link #baseline} fills C once: the cost of touching the output, which any GEMM pays.
  */
 public class GemmBenchmark extends BaseBenchmark {
-    @Param({"256", "512", "1024"})
+    @Param({"256", "512", "1024", "2048"})
     public int n;
 
     @Param({"1", "2"})
     public int threads;
 
-    private CpuBackend backend;
+    /** {@code cpu} or {@code cpu-reference} (the scalar GEMM; slow at 2048). */
+    @Param({"cpu"})
+    public String backend;
+
+    private Backend be;
     private View a;
     private View b;
     private View c;
 
     @Setup(Level.Trial)
     public void setUp() {
-        backend = new CpuBackend(threads);
+        be = BenchBackends.open(backend, threads);
         SplittableRandom r = new SplittableRandom(n);
         float[] ha = new float[n * n];
         float[] hb = new float[n * n];
@@ -41,10 +45,10 @@ public class GemmBenchmark extends BaseBenchmark {
         }
         a = upload(ha);
         b = upload(hb);
-        c = View.contiguous(backend.allocate(DType.FLOAT32, n * n), 0, 1, n, n);
+        c = View.contiguous(be.allocate(DType.FLOAT32, n * n), 0, 1, n, n);
         gemm();
         float[] hc = new float[n * n];
-        backend.read(c.buffer(), 0, hc, 0, hc.length);
+        be.read(c.buffer(), 0, hc, 0, hc.length);
         for (int s = 0; s < 256; s++) {
             int i = r.nextInt(n);
             int j = r.nextInt(n);
@@ -62,25 +66,25 @@ public class GemmBenchmark extends BaseBenchmark {
     }
 
     private View upload(float[] host) {
-        Buffer buf = backend.allocate(DType.FLOAT32, host.length);
-        backend.write(buf, 0, host, 0, host.length);
+        Buffer buf = be.allocate(DType.FLOAT32, host.length);
+        be.write(buf, 0, host, 0, host.length);
         return View.contiguous(buf, 0, 1, n, n);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        backend.close();
+        be.close();
     }
 
     @Benchmark
     public View gemm() {
-        backend.gemm(a, b, c, 1.0, 0.0);
+        be.gemm(a, b, c, 1.0, 0.0);
         return c;
     }
 
     @Benchmark
     public View baseline() {
-        backend.fill(c, 0.0);
+        be.fill(c, 0.0);
         return c;
     }
 }

@@ -1,7 +1,7 @@
 package org.lethe.benchmarks;
 
+import org.lethe.kernels.Backend;
 import org.lethe.kernels.Backends;
-import org.lethe.kernels.cpu.CpuBackend;
 import org.lethe.models.train.StepWorkload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -22,20 +22,23 @@ public class TrainingStepBenchmark extends BaseBenchmark {
     @Param({"2"})
     public int threads;
 
-    private CpuBackend backend;
+    @Param({"cpu"})
+    public String backend;
+
+    private Backend be;
     private StepWorkload w;
 
     @Setup(Level.Trial)
     public void setUp() {
-        backend = new CpuBackend(threads);
-        Backends.setDefaultBackend(backend);
+        be = BenchBackends.open(backend, threads);
+        Backends.setDefaultBackend(be);
         w = StepWorkload.create(workload, 1);
         w.validate();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        backend.close();
+        be.close();
     }
 
     @Benchmark
