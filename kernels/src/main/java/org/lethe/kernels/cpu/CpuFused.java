@@ -72,25 +72,13 @@ final class CpuFused {
                 for (int r = lo; r < hi; r++) {
                     int g0 = gv.offset() + r * 4 * hidden;
                     int a0 = av.offset() + r * 4 * hidden;
+                    int s0 = r * hidden;
                     if (vector) {
-                        VectorRows.lstmCellRow(hidden, g, g0, cp, cpv.offset() + r * hidden, a, a0, cc, cv.offset() + r * hidden,
-                                tt, tv.offset() + r * hidden, hh, hv.offset() + r * hidden);
-                        continue;
-                    }
-                    for (int k = 0; k < hidden; k++) {
-                        float i = (float) FastMath.sigmoid(g[g0 + k]);
-                        float f = (float) FastMath.sigmoid(g[g0 + hidden + k]);
-                        float gg = (float) FastMath.tanh(g[g0 + 2 * hidden + k]);
-                        float o = (float) FastMath.sigmoid(g[g0 + 3 * hidden + k]);
-                        a[a0 + k] = i;
-                        a[a0 + hidden + k] = f;
-                        a[a0 + 2 * hidden + k] = gg;
-                        a[a0 + 3 * hidden + k] = o;
-                        float cNew = (float) ((double) f * cp[cpv.offset() + r * hidden + k] + (double) i * gg);
-                        cc[cv.offset() + r * hidden + k] = cNew;
-                        float t = (float) FastMath.tanh(cNew);
-                        tt[tv.offset() + r * hidden + k] = t;
-                        hh[hv.offset() + r * hidden + k] = o * t;
+                        VectorRows.lstmCellRow(hidden, g, g0, cp, cpv.offset() + s0, a, a0, cc, cv.offset() + s0,
+                                tt, tv.offset() + s0, hh, hv.offset() + s0);
+                    } else {
+                        lstmCellUnits(0, hidden, g, g0, cp, cpv.offset() + s0, a, a0, cc, cv.offset() + s0,
+                                tt, tv.offset() + s0, hh, hv.offset() + s0);
                     }
                 }
             });
@@ -119,6 +107,30 @@ final class CpuFused {
                 }
             }
         });
+    }
+
+    /**
+     * Hidden units {@code [from, hidden)} of one row of the float32 cell, in scalar code: activations
+     * in double, rounded once; the state from the rounded activations. The vector kernel
+     * ({@link VectorRows#lstmCellRow}) uses it for the units beyond its last whole vector.
+     */
+    static void lstmCellUnits(int from, int hidden, float[] g, int g0, float[] cp, int cp0, float[] a, int a0, float[] c,
+                              int c0, float[] t, int t0, float[] h, int h0) {
+        for (int k = from; k < hidden; k++) {
+            float i = (float) FastMath.sigmoid(g[g0 + k]);
+            float f = (float) FastMath.sigmoid(g[g0 + hidden + k]);
+            float gg = (float) FastMath.tanh(g[g0 + 2 * hidden + k]);
+            float o = (float) FastMath.sigmoid(g[g0 + 3 * hidden + k]);
+            a[a0 + k] = i;
+            a[a0 + hidden + k] = f;
+            a[a0 + 2 * hidden + k] = gg;
+            a[a0 + 3 * hidden + k] = o;
+            float cNew = (float) ((double) f * cp[cp0 + k] + (double) i * gg);
+            c[c0 + k] = cNew;
+            float tc = (float) FastMath.tanh(cNew);
+            t[t0 + k] = tc;
+            h[h0 + k] = o * tc;
+        }
     }
 
     static void lstmCellBackward(CpuParallel parallel, CpuBuffer act, View av, CpuBuffer cPrev, View cpv, CpuBuffer tanhC,

@@ -92,20 +92,6 @@ final class VectorRows {
             tc.intoArray(t, t0 + k);
             o.mul(tc).intoArray(h, h0 + k);
         }
-        for (; k < hidden; k++) {
-            float i = (float) FastMath.sigmoid(g[g0 + k]);
-            float f = (float) FastMath.sigmoid(g[g0 + hidden + k]);
-            float gg = (float) FastMath.tanh(g[g0 + 2 * hidden + k]);
-            float o = (float) FastMath.sigmoid(g[g0 + 3 * hidden + k]);
-            a[a0 + k] = i;
-            a[a0 + hidden + k] = f;
-            a[a0 + 2 * hidden + k] = gg;
-            a[a0 + 3 * hidden + k] = o;
-            float cNew = (float) ((double) f * cp[cp0 + k] + (double) i * gg);
-            c[c0 + k] = cNew;
-            float tc = (float) FastMath.tanh(cNew);
-            t[t0 + k] = tc;
-            h[h0 + k] = o * tc;
-        }
+        CpuFused.lstmCellUnits(k, hidden, g, g0, cp, cp0, a, a0, c, c0, t, t0, h, h0);
     }
 }
