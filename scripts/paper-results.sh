@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces docs/results/: the paper's protocol (Original, Retrain, Finetune, Gaussian, Blindspot,
 # every metric, 3 seeds) on each built-in data set with its defaults, then copies each run's results
-# (not its checkpoints) into docs/results/<dataset>/. Takes about ten minutes on 2 cores.
+# (not its checkpoints) into docs/results/<dataset>/. Takes about six minutes on 2 cores.
 # Usage: scripts/paper-results.sh [dataset ...]   (default: all four)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
