@@ -5,21 +5,23 @@ import org.lethe.kernels.ConvGeometry;
 import org.lethe.kernels.View;
 
 /**
- * 2-D cross-correlation of {@code x [N,C,H,W]} with {@code w [OC,C,KH,KW]} (no bias; see
- * {@link Functional#conv2d}), lowered per chunk of images to im2col and one batched GEMM.
- * d/dx = col2im(w^T @ g), d/dw = sum over images of g @ cols^T. The lowered columns are recomputed
- * in backward rather than kept, and a chunk's columns are capped at {@value #COLS_LIMIT} elements,
- * so memory stays bounded for large batches.
+ * 2-D cross-correlation of {@code x [N,C,H,W]} with {@code w [OC,C,KH,KW]} plus an optional bias
+ * (see {@link Functional#conv2d}) through the backend's convolution primitives, which add the bias
+ * as they write the output: d/dx = col2im(w^T @ g), d/dw = sum over images of g @ im2col(x)^T (the
+ * lowered columns are recomputed in backward rather than kept), d/dbias = g summed over images and
+ * pixels.
  */
 final class Conv2d extends Function {
-    static final int COLS_LIMIT = 1 << 24;
     private final ConvGeometry geometry;
+    private final boolean bias;
 
-    private Conv2d(ConvGeometry geometry) {
+    private Conv2d(ConvGeometry geometry, boolean bias) {
         this.geometry = geometry;
+        this.bias = bias;
     }
 
-    static Tensor apply(Tensor x, Tensor w, int strideH, int strideW, int padH, int padW) {
+    /** The convolution of {@code x} with {@code w} plus {@code bias} ({@code [OC]}, or null for none). */
+    static Tensor apply(Tensor x, Tensor w, Tensor bias, int strideH, int strideW, int padH, int padW) {
         Kernels.checkCompatible("conv2d", x, w);
         if (x.rank() != 4) {
             throw new IllegalArgumentException("conv2d: input must be [N,C,H,W], got " + Shapes.str(x.shape()));
@@ -39,78 +41,46 @@ final class Conv2d extends Function {
             throw new IllegalArgumentException("conv2d: kernel " + w.dim(2) + "x" + w.dim(3) + " is larger than the padded "
                     + "input " + (x.dim(2) + 2 * padH) + "x" + (x.dim(3) + 2 * padW) + " of " + Shapes.str(x.shape()));
         }
+        if (bias != null) {
+            Kernels.checkCompatible("conv2d", x, bias);
+            if (bias.rank() != 1 || bias.dim(0) != w.dim(0)) {
+                throw new IllegalArgumentException("conv2d: bias " + Shapes.str(bias.shape()) + " does not match "
+                        + w.dim(0) + " output channels");
+            }
+        }
         Tensor xc = x.contiguous();
         Tensor wc = w.contiguous();
+        // the bias enters the graph as [1,OC,1,1], so that its gradient is the output's summed to that shape
+        Tensor bc = bias == null ? null : bias.contiguous().reshape(1, -1, 1, 1);
         ConvGeometry g = new ConvGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(2), w.dim(3), strideH, strideW,
                 padH, padW);
-        int oc = w.dim(0);
-        Tensor out = Tensor.output(x.backend(), x.dtype(), g.images(), oc, g.outH(), g.outW());
-        Backend be = x.backend();
-        int patch = g.patchSize();
-        int outSize = g.outputSize();
-        int chunk = chunk(g);
-        Tensor cols = Tensor.output(be, x.dtype(), chunk * patch * outSize);
-        View xv = xc.view();
-        View wv = wc.view();
-        for (int n0 = 0; n0 < g.images(); n0 += chunk) {
-            int nc = Math.min(chunk, g.images() - n0);
-            View colsV = View.contiguous(cols.view().buffer(), 0, nc, patch, outSize);
-            be.im2col(g.withImages(nc), View.contiguous(xv.buffer(), xv.offset() + n0 * g.channels() * g.height() * g.width(),
-                    nc, g.channels(), g.height(), g.width()), colsV);
-            be.gemm(new View(wv.buffer(), wv.offset(), new int[] {nc, oc, patch}, new int[] {0, patch, 1}), colsV,
-                    View.contiguous(out.view().buffer(), n0 * oc * outSize, nc, oc, outSize), 1.0, 0.0);
-        }
-        cols.storage().close();
-        if (!needsGraph(xc, wc)) {
+        Tensor out = Tensor.output(x.backend(), x.dtype(), g.images(), w.dim(0), g.outH(), g.outW());
+        View bv = bc == null ? null : View.contiguous(bc.view().buffer(), bc.view().offset(), w.dim(0));
+        x.backend().conv2d(g, xc.view(), wc.view(), bv, out.view());
+        if (bc == null ? !needsGraph(xc, wc) : !needsGraph(xc, wc, bc)) {
             return out;
         }
-        Conv2d fn = new Conv2d(g);
+        Conv2d fn = new Conv2d(g, bc != null);
         fn.save(xc, wc);
-        return fn.attach(out, xc, wc);
-    }
-
-    private static int chunk(ConvGeometry g) {
-        long perImage = (long) g.patchSize() * g.outputSize();
-        return (int) Math.max(1, Math.min(Math.max(g.images(), 1), COLS_LIMIT / Math.max(1, perImage)));
+        return bc == null ? fn.attach(out, xc, wc) : fn.attach(out, xc, wc, bc);
     }
 
     @Override
     Tensor[] backward(Tensor grad) {
         Tensor x = saved(0);
         Tensor w = saved(1);
-        ConvGeometry g = geometry;
         Backend be = x.backend();
         Tensor gc = grad.contiguous();
-        int oc = w.dim(0);
-        int patch = g.patchSize();
-        int outSize = g.outputSize();
-        int chunk = chunk(g);
-        View xv = x.view();
-        View wv = w.view();
-        View gv = gc.view();
-        Tensor cols = Tensor.output(be, x.dtype(), chunk * patch * outSize);
-        Tensor dx = needsInputGrad(0) ? Tensor.output(be, x.dtype(), x.shape()) : null;
-        Tensor dw = needsInputGrad(1) ? Tensor.empty(be, w.dtype(), w.shape()) : null;
-        int imageSize = g.channels() * g.height() * g.width();
-        for (int n0 = 0; n0 < g.images(); n0 += chunk) {
-            int nc = Math.min(chunk, g.images() - n0);
-            View colsV = View.contiguous(cols.view().buffer(), 0, nc, patch, outSize);
-            View gChunk = View.contiguous(gv.buffer(), gv.offset() + n0 * oc * outSize, nc, oc, outSize);
-            if (dw != null) {
-                be.im2col(g.withImages(nc), View.contiguous(xv.buffer(), xv.offset() + n0 * imageSize, nc, g.channels(),
-                        g.height(), g.width()), colsV);
-                View colsT = new View(colsV.buffer(), 0, new int[] {nc, outSize, patch}, new int[] {patch * outSize, 1, outSize});
-                View dwV = new View(dw.view().buffer(), 0, new int[] {nc, oc, patch}, new int[] {0, patch, 1});
-                be.gemm(gChunk, colsT, dwV, 1.0, n0 == 0 ? 0.0 : 1.0);
-            }
-            if (dx != null) {
-                View wT = new View(wv.buffer(), wv.offset(), new int[] {nc, patch, oc}, new int[] {0, 1, patch});
-                be.gemm(wT, gChunk, colsV, 1.0, 0.0);
-                be.col2im(g.withImages(nc), colsV, View.contiguous(dx.view().buffer(), n0 * imageSize, nc, g.channels(),
-                        g.height(), g.width()));
-            }
+        Tensor dx = null;
+        Tensor dw = null;
+        if (needsInputGrad(0)) {
+            dx = Tensor.output(be, x.dtype(), x.shape());
+            be.conv2dBackwardInput(geometry, w.view(), gc.view(), dx.view());
         }
-        cols.storage().close();
-        return new Tensor[] {dx, dw};
+        if (needsInputGrad(1)) {
+            dw = Tensor.output(be, w.dtype(), w.shape());
+            be.conv2dBackwardWeight(geometry, x.view(), gc.view(), dw.view());
+        }
+        return bias ? new Tensor[] {dx, dw, needsInputGrad(2) ? grad : null} : new Tensor[] {dx, dw};
     }
 }

@@ -29,15 +29,7 @@ public final class Functional {
      * {@code [OC]}, with the given stride and zero padding on each side.
      */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
-        Tensor y = Conv2d.apply(x, w, stride, stride, padding, padding);
-        if (bias == null) {
-            return y;
-        }
-        if (bias.rank() != 1 || bias.dim(0) != w.dim(0)) {
-            throw new IllegalArgumentException("conv2d: bias " + Shapes.str(bias.shape()) + " does not match "
-                    + w.dim(0) + " output channels");
-        }
-        return y.add(bias.reshape(1, -1, 1, 1));
+        return Conv2d.apply(x, w, bias, stride, stride, padding, padding);
     }
 
     /** Max pooling with a square window; {@code stride} defaults to the window in PyTorch. */

@@ -88,6 +88,27 @@ public interface Backend extends AutoCloseable {
     void col2im(ConvGeometry g, View cols, View gradInput);
 
     /**
+     * 2-D convolution: {@code output[n] = weight @ im2col(input)[n] + bias}, the weight read as
+     * {@code [OC, patchSize]} and the bias (null for none, else contiguous {@code [OC]}) added to every
+     * pixel of its channel; input {@code [N,C,H,W]}, weight {@code [OC,C,KH,KW]}, output
+     * {@code [N,OC,outH,outW]}, all contiguous. The default lowers with {@link #im2col} and
+     * {@link #gemm} ({@link ConvLowering}); a backend may fuse them.
+     */
+    default void conv2d(ConvGeometry g, View input, View weight, View bias, View output) {
+        ConvLowering.forward(this, g, input, weight, bias, output);
+    }
+
+    /** The input gradient of {@link #conv2d}: overwrites {@code gradInput} with {@code col2im(weight^T @ gradOutput[n])}. */
+    default void conv2dBackwardInput(ConvGeometry g, View weight, View gradOutput, View gradInput) {
+        ConvLowering.backwardInput(this, g, weight, gradOutput, gradInput);
+    }
+
+    /** The weight gradient of {@link #conv2d}: overwrites {@code gradWeight} with {@code sum_n gradOutput[n] @ im2col(input)[n]^T}. */
+    default void conv2dBackwardWeight(ConvGeometry g, View input, View gradOutput, View gradWeight) {
+        ConvLowering.backwardWeight(this, g, input, gradOutput, gradWeight);
+    }
+
+    /**
      * Max pooling of contiguous {@code [N,C,H,W]} into contiguous {@code [N,C,outH,outW]}; {@code indices}
      * (same shape and type as the output) receives, for each window, the position {@code iy * W + ix}
      * within its input plane of the first maximum (the first NaN if there is one), exact as a float

@@ -440,6 +440,46 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void conv2d(ConvGeometry g, View input, View weight, View bias, View output) {
+        own(input);
+        own(weight);
+        own(output);
+        if (bias != null) {
+            own(bias);
+        }
+        if (vector && CpuConv2d.applies(parallel, g, input, weight, output) && (bias == null || CpuConv2d.applies(parallel, g, bias))) {
+            CpuConv2d.forward(this, parallel, g, input, weight, bias, output);
+        } else {
+            Backend.super.conv2d(g, input, weight, bias, output);
+        }
+    }
+
+    @Override
+    public void conv2dBackwardInput(ConvGeometry g, View weight, View gradOutput, View gradInput) {
+        own(weight);
+        own(gradOutput);
+        own(gradInput);
+        if (vector && CpuConv2d.applies(parallel, g, weight, gradOutput, gradInput)) {
+            CpuConv2d.backwardInput(this, parallel, g, weight, gradOutput, gradInput);
+        } else {
+            Backend.super.conv2dBackwardInput(g, weight, gradOutput, gradInput);
+        }
+    }
+
+    @Override
+    public void conv2dBackwardWeight(ConvGeometry g, View input, View gradOutput, View gradWeight) {
+        own(input);
+        own(gradOutput);
+        own(gradWeight);
+        if (vector && CpuConv2d.applies(parallel, g, input, gradOutput, gradWeight)
+                && CpuConv2d.weightBlocksApply(g, gradWeight.shape().length == 4 ? gradWeight.shape()[0] : 0)) {
+            CpuConv2d.backwardWeight(this, parallel, g, input, gradOutput, gradWeight);
+        } else {
+            Backend.super.conv2dBackwardWeight(g, input, gradOutput, gradWeight);
+        }
+    }
+
+    @Override
     public void maxPool2d(PoolGeometry g, View input, View output, View indices) {
         CpuPooling.maxForward(parallel, g, own(input), input, own(output), output, own(indices), indices);
     }

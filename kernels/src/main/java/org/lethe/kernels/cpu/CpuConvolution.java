@@ -121,7 +121,7 @@ final class CpuConvolution {
      * row copies and edge zeros written inline (rows are short, 14 to 28 values, so per-row calls and
      * bounds checks would cost more than the copying).
      */
-    private static void im2colUnitStride(ConvGeometry g, float[] x, int xOff, float[] cols, View cv, int lo, int hi) {
+    static void im2colUnitStride(ConvGeometry g, float[] x, int xOff, float[] cols, View cv, int lo, int hi) {
         int c = g.channels();
         int h = g.height();
         int w = g.width();
@@ -165,7 +165,7 @@ final class CpuConvolution {
     }
 
     /** col2im for float32 with a horizontal stride of 1; the same sums in the same order as the generic loop. */
-    private static void col2imUnitStride(ConvGeometry g, float[] cols, View cv, float[] dx, int dOff, int lo, int hi) {
+    static void col2imUnitStride(ConvGeometry g, float[] cols, View cv, float[] dx, int dOff, int lo, int hi) {
         int c = g.channels();
         int h = g.height();
         int w = g.width();

@@ -72,9 +72,14 @@ final class VectorGemm {
                 partial[blk] = tmp;
             }
         });
-        float[] C = c.data();
-        int cOff = cv.offset();
-        int ldc = s.ldc();
+        addPartials(partial, c.data(), cv.offset(), m, n, s.ldc(), beta);
+        for (CpuBuffer.F32 p : partial) {
+            p.close();
+        }
+    }
+
+    /** {@code C = beta * C + sum of the m x n partial results}, added in array order. */
+    static void addPartials(CpuBuffer.F32[] partial, float[] C, int cOff, int m, int n, int ldc, float beta) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 int o = cOff + i * ldc + j;
@@ -85,12 +90,10 @@ final class VectorGemm {
                 C[o] = acc;
             }
         }
-        for (CpuBuffer.F32 p : partial) {
-            p.close();
-        }
     }
 
-    private static void one(CpuParallel parallel, GemmShape s, CpuBuffer.F32 a, CpuBuffer.F32 b, CpuBuffer.F32 c,
+    /** Matrix {@code bi} of the batch; {@code parallel == null} runs on the calling thread. */
+    static void one(CpuParallel parallel, GemmShape s, CpuBuffer.F32 a, CpuBuffer.F32 b, CpuBuffer.F32 c,
                             View av, View bv, View cv, int bi, float alpha, float beta) {
         float[] A = a.data();
         float[] B = b.data();
@@ -111,6 +114,28 @@ final class VectorGemm {
             }
             return;
         }
+        int bOff = at.bOff();
+        int bs1 = at.bs1();
+        int bs2 = at.bs2();
+        product(parallel, A, at.aOff(), at.as1(), at.as2(), C, at.cOff(), at.ldc(), m, n, k, alpha,
+                (pc, kc, jc, nc, bp) -> packB(B, bOff + pc * bs1 + jc * bs2, bs1, bs2, kc, nc, bp));
+    }
+
+    /**
+     * The source of the right operand's panels: writes rows {@code [pc, pc+kc)} and columns
+     * {@code [jc, jc+nc)} of {@code b} into {@code bp} in {@link #packB}'s layout, zero-padded to
+     * whole panels. A convolution lowers its input straight into this layout.
+     */
+    interface Panels {
+        void pack(int pc, int kc, int jc, int nc, float[] bp);
+    }
+
+    /**
+     * {@code C += alpha * A B} for an {@code m x k} row- or column-strided {@code A} and a right
+     * operand given by its panels; {@code parallel == null} runs on the calling thread.
+     */
+    static void product(CpuParallel parallel, float[] A, int aOff, int as1, int as2, float[] C, int cOff, int ldc, int m,
+                        int n, int k, float alpha, Panels source) {
         int panels = (m + MR - 1) / MR;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -118,26 +143,26 @@ final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float[] bp = scratch(0, kc * ncPadded);
-                packB(B, at.bOff() + pc * at.bs1() + jc * at.bs2(), at.bs1(), at.bs2(), kc, nc, bp);
+                source.pack(pc, kc, jc, nc, bp);
                 final int fjc = jc;
                 final int fpc = pc;
                 CpuParallel.RangeTask rows = (lo, hi) -> {
                     int r0 = lo * MR;
                     int mc = Math.min(m, hi * MR) - r0;
                     float[] ap = scratch(1, (hi - lo) * MR * kc);
-                    packA(A, at.aOff() + r0 * at.as1() + fpc * at.as2(), at.as1(), at.as2(), mc, kc, alpha, ap);
+                    packA(A, aOff + r0 * as1 + fpc * as2, as1, as2, mc, kc, alpha, ap);
                     float[] tile = scratch(2, MR * NR);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         int bpOff = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
-                            micro(kc, ap, ir * kc, bp, bpOff, tile);
-                            int co = at.cOff() + (r0 + ir) * at.ldc() + fjc + jr;
+                            micro(kc, ap, ir * kc, bp, bpOff, NR, tile);
+                            int co = cOff + (r0 + ir) * ldc + fjc + jr;
                             int rowsHere = Math.min(MR, mc - ir);
                             if (rowsHere == MR && cols == NR) {
-                                addFull(tile, C, co, at.ldc());
+                                addFull(tile, C, co, ldc);
                             } else {
-                                addPart(tile, C, co, at.ldc(), rowsHere, cols);
+                                addPart(tile, C, co, ldc, rowsHere, cols);
                             }
                         }
                     }
@@ -149,6 +174,47 @@ final class VectorGemm {
                     parallel.forRange(panels, (int) Math.max(1, (1L << 16) / Math.max(1, work)), rows);
                 }
             }
+        }
+    }
+
+    /**
+     * {@code C += A B} on the calling thread for a row-major {@code B} ({@code k x n}, rows {@code ldb}
+     * apart) small enough to stay in the cache, as a convolution's lowered image is: whole panels are
+     * read where they lie instead of being packed (packing would copy all of {@code B} once more);
+     * only the last, partial panel is packed, zero-padded. {@code A} is {@code m x k}, row-major.
+     */
+    static void productDirectB(float[] A, int aOff, int lda, float[] B, int bOff, int ldb, float[] C, int cOff, int ldc,
+                               int m, int n, int k) {
+        int full = n / NR * NR;
+        float[] tile = scratch(2, MR * NR);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            int mPadded = (m + MR - 1) / MR * MR;
+            float[] ap = scratch(1, mPadded * kc);
+            packA(A, aOff + pc, lda, 1, m, kc, 1f, ap);
+            int bRow = bOff + pc * ldb;
+            for (int jr = 0; jr < full; jr += NR) {
+                for (int ir = 0; ir < m; ir += MR) {
+                    micro(kc, ap, ir * kc, B, bRow + jr, ldb, tile);
+                    store(tile, C, cOff + ir * ldc + jr, ldc, Math.min(MR, m - ir), NR);
+                }
+            }
+            if (full < n) {
+                float[] bp = scratch(0, kc * NR);
+                packB(B, bRow + full, ldb, 1, kc, n - full, bp);
+                for (int ir = 0; ir < m; ir += MR) {
+                    micro(kc, ap, ir * kc, bp, 0, NR, tile);
+                    store(tile, C, cOff + ir * ldc + full, ldc, Math.min(MR, m - ir), n - full);
+                }
+            }
+        }
+    }
+
+    private static void store(float[] tile, float[] C, int co, int ldc, int rows, int cols) {
+        if (rows == MR && cols == NR) {
+            addFull(tile, C, co, ldc);
+        } else {
+            addPart(tile, C, co, ldc, rows, cols);
         }
     }
 
@@ -294,12 +360,12 @@ final class VectorGemm {
     }
 
     /**
-     * {@code tile = (packed A panel) x (packed B panel)}, a full MR x NR tile in 4 x 2 vector
-     * accumulators. Straight-line code without rarely taken branches: a branch that the JIT compiles
+     * {@code tile = (packed A panel) x (B panel)}, a full MR x NR tile in 4 x 2 vector
+     * accumulators; the panel's rows are {@code ldb} apart ({@code NR} when packed). Straight-line code without rarely taken branches: a branch that the JIT compiles
      * as an uncommon trap sends the method back to code where the Vector API is not intrinsified,
      * which is many times slower.
      */
-    private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
+    private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] tile) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -310,7 +376,7 @@ final class VectorGemm {
         FloatVector c31 = FloatVector.zero(S);
         // Indices affine in p, so that the JIT can hoist the bounds checks out of the loop.
         for (int p = 0; p < kc; p++) {
-            int bi = bo + p * NR;
+            int bi = bo + p * ldb;
             int ai = ao + p * MR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);

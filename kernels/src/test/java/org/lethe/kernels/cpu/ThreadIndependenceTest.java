@@ -53,6 +53,18 @@ class ThreadIndependenceTest {
     }
 
     @Test
+    void convolutionIsThreadIndependent() {
+        org.lethe.kernels.ConvGeometry g = new org.lethe.kernels.ConvGeometry(19, 6, 10, 9, 3, 3, 1, 1, 1, 1);
+        int[] x = {19, 6, 10, 9};
+        int[] w = {8, 6, 3, 3};
+        int[] y = {19, 8, 10, 9};
+        same((b, v) -> b.conv2d(g, v[0], v[1], null, v[2]), x, w, y);
+        same((b, v) -> b.conv2d(g, v[0], v[1], v[2], v[3]), x, w, new int[] {8}, y);
+        same((b, v) -> b.conv2dBackwardInput(g, v[0], v[1], v[2]), w, y, x);
+        same((b, v) -> b.conv2dBackwardWeight(g, v[0], v[1], v[2]), x, y, w);
+    }
+
+    @Test
     void reductionsAreThreadIndependent() {
         same((b, v) -> b.reduce(ReduceOp.SUM, v[0], v[1]), new int[] {1000, 300}, new int[] {1, 300});
         same((b, v) -> b.reduce(ReduceOp.SUM, v[0], v[1]), new int[] {200000}, new int[] {1});
