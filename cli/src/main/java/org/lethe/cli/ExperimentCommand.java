@@ -3,7 +3,9 @@ package org.lethe.cli;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.lethe.kernels.Backend;
 import org.lethe.models.RegressionModel;
@@ -21,11 +23,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lethe experiment}: the whole protocol (Original and Retrain, each method, every metric, over
- * seeds) into a new run folder with results, checkpoints and a report. Without options it is the main
- * job on {@value #DEFAULT_DATASET}.
+ * seeds) into a new run folder with results, checkpoints and a report, recorded in the erasure ledger
+ * ({@link Ledger}). Without options it is the main job on {@value #DEFAULT_DATASET}.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = "The paper's protocol: train Original and Retrain, run each method, compute every metric, over seeds.")
+        description = {"The paper's protocol: train Original and Retrain, run each method, compute every metric, over seeds.",
+            "The run is appended to the erasure ledger (see 'lethe ledger verify')."})
 final class ExperimentCommand implements Callable<Integer> {
     /** The main job's data set: the whole protocol with three seeds fits in seconds on two cores (see the README). */
     static final String DEFAULT_DATASET = "concrete";
@@ -54,6 +57,9 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "a new folder for the run (default: runs/<dataset>-<time>)")
     Path out;
+
+    @Mixin
+    LedgerOptions ledger = new LedgerOptions();
 
     @Override
     public Integer call() {
@@ -86,6 +92,7 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         // Check the data and the forget request before any file is written.
         UnlearningTask task = Experiment.task(c);
+        ledger.check();
         RunDirectory dir = RunDirectory.create(out, Path.of(c.dataset()).getFileName().toString());
         String command = Main.commandLine();
         final ExperimentConfig cfg = c;
@@ -111,6 +118,7 @@ final class ExperimentCommand implements Callable<Integer> {
         });
         ResultsWriter.write(dir, r, command, backend, started);
         Report.write(dir, r, command, Units.of(c.dataset()));
+        ledger.append(record(c, task, r, dir, saved), dir.path);
         System.out.println();
         System.out.print(Table.summary(r.summary(), Units.of(c.dataset())));
         System.out.printf(java.util.Locale.ROOT, "%n%d models, %.1fs. Results: %s (report.html, results.json, results.csv)%n",
@@ -118,4 +126,31 @@ final class ExperimentCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The ledger record: the request, the methods and the whole configuration, the hashes of the saved
+     * checkpoints (Original's as before, every other model's as after) and each method's summary.
+     */
+    private Map<String, Object> record(ExperimentConfig c, UnlearningTask task, ExperimentResult r, RunDirectory dir,
+                                       List<String> saved) {
+        Map<String, Object> rec = ledger.record("experiment", c, task);
+        rec.put("methods", c.methods());
+        rec.put("config", r.config());
+        Map<String, Object> before = new LinkedHashMap<>();
+        Map<String, Object> after = new LinkedHashMap<>();
+        for (String name : saved) {
+            Path p = dir.file(name);
+            (name.startsWith("checkpoints/original-") ? before : after).put(p.toString(), Ledger.sha256(p));
+        }
+        rec.put("model_before_sha256", before);
+        rec.put("model_after_sha256", after);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        r.summary().forEach((m, ms) -> {
+            Map<String, Object> mm = new LinkedHashMap<>();
+            ms.forEach((k, s) -> mm.put(k, ResultsWriter.summary(s)));
+            metrics.put(m, mm);
+        });
+        rec.put("metrics", metrics);
+        rec.put("run", dir.path.toString());
+        return rec;
+    }
 }

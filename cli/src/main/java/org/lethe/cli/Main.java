@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         description = "Machine unlearning for deep regression models.%n"
                 + "Without a subcommand: the paper's protocol on the default data set (as 'lethe experiment').",
         subcommands = {DatasetsCommand.class, TrainCommand.class, UnlearnCommand.class, EvaluateCommand.class,
-            PredictCommand.class, ExperimentCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            PredictCommand.class, ExperimentCommand.class, LedgerCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Prints the code version. */
@@ -63,7 +64,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("\nlethe: " + oneLine(e.getMessage()));
             return 2;
         }
-        if (e instanceof TrainingDivergedException) {
+        if (e instanceof TrainingDivergedException || e instanceof Ledger.LedgerException) {
             System.err.println("\nlethe: " + oneLine(e.getMessage()));
             return 1;
         }

@@ -1,6 +1,8 @@
 package org.lethe.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.lethe.kernels.Backend;
@@ -19,9 +21,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code lethe unlearn}: a method applied to a checkpoint and a forget request. */
+/**
+ * {@code lethe unlearn}: a method applied to a checkpoint and a forget request. The run is recorded in
+ * the erasure ledger ({@link Ledger}).
+ */
 @Command(name = "unlearn", mixinStandardHelpOptions = true,
-        description = "Make a trained model forget rows: writes a new checkpoint; the original file is not changed.")
+        description = {"Make a trained model forget rows: writes a new checkpoint; the original file is not changed.",
+            "The run is appended to the erasure ledger (see 'lethe ledger verify')."})
 final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "CHECKPOINT", description = "the trained model")
     Path model;
@@ -46,6 +52,9 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "checkpoint to write")
     Path out;
 
+    @Mixin
+    LedgerOptions ledger = new LedgerOptions();
+
     @Override
     public Integer call() {
         Backend backend = device.use();
@@ -65,19 +74,50 @@ final class UnlearnCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--method: " + e.getMessage());
         }
+        ledger.check();
         System.err.println("lethe: " + method + " forgets '" + c.forget() + "' (" + task.forget().trainForget().length
                 + " training rows) on " + backend.description());
         UnlearningResult r = u.unlearn(l.model(), task, seed, ConsoleProgress.stderr(method));
         Checkpoint.save(out, r.model(), Protocol.info(c, task, seed, "unlearned", Map.of("lethe.method", method,
                 "lethe.source", model.getFileName().toString(), "lethe.forget", c.forget())));
-        Table t = new Table().row("model", "retain test MAE", "forget test MAE");
-        for (Map.Entry<String, RegressionModel> e : Map.of("original", l.model(), method, r.model()).entrySet()) {
-            t.row(e.getKey(), Table.number(mae(e.getValue(), task, task.forget().testRetain())),
-                    Table.number(mae(e.getValue(), task, task.forget().testForget())));
+        Map<String, Map<String, Object>> metrics = new LinkedHashMap<>();
+        for (Map.Entry<String, RegressionModel> e : List.of(Map.entry("original", l.model()), Map.entry(method, r.model()))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("retain_test_mae", mae(e.getValue(), task, task.forget().testRetain()));
+            m.put("forget_test_mae", mae(e.getValue(), task, task.forget().testForget()));
+            metrics.put(e.getKey(), m);
         }
+        metrics.get(method).put("seconds", r.seconds());
+        metrics.get(method).put("steps", r.steps());
+        Table t = new Table().row("model", "retain test MAE", "forget test MAE");
+        metrics.forEach((name, m) -> t.row(name, Table.number((Double) m.get("retain_test_mae")),
+                Table.number((Double) m.get("forget_test_mae"))));
         System.out.print(t.render());
         System.out.printf(java.util.Locale.ROOT, "unlearned in %.2fs (%d steps)%nwrote %s%n", r.seconds(), r.steps(), out);
+        ledger.append(record(c, task, metrics), out);
         return 0;
+    }
+
+    /** The ledger record: the request, the method and its settings, the two checkpoints' hashes, the errors. */
+    private Map<String, Object> record(ExperimentConfig c, UnlearningTask task, Map<String, ?> metrics) {
+        Map<String, Object> rec = ledger.record("unlearn", c, task);
+        rec.put("methods", List.of(method));
+        Map<String, Object> all = c.describe();
+        Map<String, Object> config = new LinkedHashMap<>();
+        for (String k : new String[] {"dataset", "target", "model", "loss", "forget", "split_seed", "validation_fraction",
+            "test_fraction"}) {
+            if (all.containsKey(k)) {
+                config.put(k, all.get(k));
+            }
+        }
+        config.put("method", method);
+        config.put("seed", seed);
+        config.put("settings", all.getOrDefault(method.equals("retrain") ? "original" : method, Map.of()));
+        rec.put("config", config);
+        rec.put("model_before_sha256", Map.of(model.toString(), Ledger.sha256(model)));
+        rec.put("model_after_sha256", Map.of(out.toString(), Ledger.sha256(out)));
+        rec.put("metrics", metrics);
+        return rec;
     }
 
     static double mae(RegressionModel m, UnlearningTask task, int[] rows) {

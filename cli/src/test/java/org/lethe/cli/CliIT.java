@@ -35,10 +35,16 @@ class CliIT {
     }
 
     static Result lethe(String... args) throws IOException, InterruptedException {
+        return lethe(java.util.Map.of(), args);
+    }
+
+    static Result lethe(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-Xmx1g", "-jar", Path.of("target", "lethe.jar").toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().remove("LETHE_LEDGER");
+        pb.environment().putAll(env);
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -70,7 +76,7 @@ class CliIT {
     void helpAndDatasets() throws Exception {
         Result help = lethe("--help");
         assertEquals(0, help.exit());
-        for (String sub : new String[] {"datasets", "train", "unlearn", "evaluate", "predict", "experiment"}) {
+        for (String sub : new String[] {"datasets", "train", "unlearn", "evaluate", "predict", "experiment", "ledger"}) {
             assertTrue(help.out().contains(sub), sub);
             Result h = lethe(sub, "--help");
             assertEquals(0, h.exit(), sub);
@@ -179,5 +185,32 @@ class CliIT {
         usage("config.json: unknown key 'epochz'", "experiment", "--config", cfg.toString());
         usage("--epochs must be at least 1", "experiment", "--epochs", "0");
         usage("--device must be auto, cpu or cuda", "experiment", "--device", "tpu");
+    }
+
+    @Test
+    @Order(6)
+    void experimentAndUnlearnAreRecordedInTheDefaultLedger() throws Exception {
+        // The runs above (working folder dir) append to runs/ledger.jsonl: the experiment, then the
+        // unlearn; the failed commands append nothing.
+        Path ledger = dir.resolve("runs").resolve("ledger.jsonl");
+        List<String> lines = Files.readAllLines(ledger);
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        JsonNode experiment = new ObjectMapper().readTree(lines.get(0));
+        JsonNode unlearn = new ObjectMapper().readTree(lines.get(1));
+        assertEquals("experiment", experiment.get("command").asText());
+        assertEquals(10, experiment.get("model_before_sha256").size() + experiment.get("model_after_sha256").size());
+        assertEquals("unlearn", unlearn.get("command").asText());
+        assertEquals("[\"gaussian\"]", unlearn.get("methods").toString());
+        assertEquals(experiment.get("sha256").asText(), unlearn.get("prev_sha256").asText());
+        Result ok = lethe("ledger", "verify");
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("runs/ledger.jsonl: 2 records, the chain is intact"), ok.out());
+        assertTrue(ok.out().contains("head " + unlearn.get("sha256").asText()), ok.out());
+        Files.writeString(dir.resolve("cut.jsonl"), lines.get(1) + "\n");
+        Result cut = lethe(java.util.Map.of("LETHE_LEDGER", "cut.jsonl"), "ledger", "verify");
+        assertEquals(1, cut.exit(), cut.err());
+        assertTrue(cut.err().contains("cut.jsonl: line 1 (seq 2): deleted"), cut.err());
+        assertFalse(cut.err().contains("\tat "), cut.err());
+        usage("missing.jsonl does not exist", "ledger", "verify", "missing.jsonl");
     }
 }
