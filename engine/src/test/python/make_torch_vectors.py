@@ -142,6 +142,8 @@ CASES = {
     "conv2d": ([I((2, 3, 6, 5)), I((4, 3, 3, 3)), I((4,))], lambda x, w, b: F.conv2d(x, w, b, stride=1, padding=1)),
     "conv2d_stride2_no_bias": ([I((2, 2, 7, 7)), I((3, 2, 3, 3))], lambda x, w: F.conv2d(x, w, stride=2, padding=0)),
     "conv2d_1x1": ([I((2, 3, 4, 4)), I((5, 3, 1, 1)), I((5,))], lambda x, w, b: F.conv2d(x, w, b)),
+    "conv2d_relu": ([I((2, 3, 6, 5)), I((4, 3, 3, 3)), I((4,))],
+                    lambda x, w, b: torch.relu(F.conv2d(x, w, b, stride=1, padding=1))),
     "max_pool2d": ([I((2, 2, 6, 6))], lambda x: F.max_pool2d(x, 2, 2, 0)),
     "max_pool2d_overlap_pad": ([I((1, 2, 7, 5))], lambda x: F.max_pool2d(x, 3, 2, 1)),
     "avg_pool2d": ([I((2, 2, 6, 6))], lambda x: F.avg_pool2d(x, 2, 2, 0)),

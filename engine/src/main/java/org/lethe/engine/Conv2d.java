@@ -1,6 +1,7 @@
 package org.lethe.engine;
 
 import org.lethe.kernels.Backend;
+import org.lethe.kernels.BinaryOp;
 import org.lethe.kernels.ConvGeometry;
 import org.lethe.kernels.View;
 
@@ -9,19 +10,25 @@ import org.lethe.kernels.View;
  * (see {@link Functional#conv2d}) through the backend's convolution primitives, which add the bias
  * as they write the output: d/dx = col2im(w^T @ g), d/dw = sum over images of g @ im2col(x)^T (the
  * lowered columns are recomputed in backward rather than kept), d/dbias = g summed over images and
- * pixels.
+ * pixels. With a fused ReLU ({@link Functional#conv2dRelu}) the output is kept and g is first zeroed
+ * where it is 0, as ReLU's own backward would.
  */
 final class Conv2d extends Function {
     private final ConvGeometry geometry;
     private final boolean bias;
+    private final boolean relu;
 
-    private Conv2d(ConvGeometry geometry, boolean bias) {
+    private Conv2d(ConvGeometry geometry, boolean bias, boolean relu) {
         this.geometry = geometry;
         this.bias = bias;
+        this.relu = relu;
     }
 
-    /** The convolution of {@code x} with {@code w} plus {@code bias} ({@code [OC]}, or null for none). */
-    static Tensor apply(Tensor x, Tensor w, Tensor bias, int strideH, int strideW, int padH, int padW) {
+    /**
+     * The convolution of {@code x} with {@code w} plus {@code bias} ({@code [OC]}, or null for none),
+     * followed by a ReLU if {@code relu}.
+     */
+    static Tensor apply(Tensor x, Tensor w, Tensor bias, boolean relu, int strideH, int strideW, int padH, int padW) {
         Kernels.checkCompatible("conv2d", x, w);
         if (x.rank() != 4) {
             throw new IllegalArgumentException("conv2d: input must be [N,C,H,W], got " + Shapes.str(x.shape()));
@@ -56,12 +63,16 @@ final class Conv2d extends Function {
                 padH, padW);
         Tensor out = Tensor.output(x.backend(), x.dtype(), g.images(), w.dim(0), g.outH(), g.outW());
         View bv = bc == null ? null : View.contiguous(bc.view().buffer(), bc.view().offset(), w.dim(0));
-        x.backend().conv2d(g, xc.view(), wc.view(), bv, out.view());
+        x.backend().conv2d(g, xc.view(), wc.view(), bv, relu, out.view());
         if (bc == null ? !needsGraph(xc, wc) : !needsGraph(xc, wc, bc)) {
             return out;
         }
-        Conv2d fn = new Conv2d(g, bc != null);
-        fn.save(xc, wc);
+        Conv2d fn = new Conv2d(g, bc != null, relu);
+        if (relu) {
+            fn.save(xc, wc, out.detach());
+        } else {
+            fn.save(xc, wc);
+        }
         return bc == null ? fn.attach(out, xc, wc) : fn.attach(out, xc, wc, bc);
     }
 
@@ -70,7 +81,8 @@ final class Conv2d extends Function {
         Tensor x = saved(0);
         Tensor w = saved(1);
         Backend be = x.backend();
-        Tensor gc = grad.contiguous();
+        // ReLU's backward from its output: zero where the output is 0 (the input was <= 0); NaN passes
+        Tensor gc = relu ? Kernels.binary(BinaryOp.RELU_BACKWARD, grad, saved(2), "conv2d relu backward") : grad.contiguous();
         Tensor dx = null;
         Tensor dw = null;
         if (needsInputGrad(0)) {
@@ -81,6 +93,6 @@ final class Conv2d extends Function {
             dw = Tensor.output(be, w.dtype(), w.shape());
             be.conv2dBackwardWeight(geometry, x.view(), gc.view(), dw.view());
         }
-        return bias ? new Tensor[] {dx, dw, needsInputGrad(2) ? grad : null} : new Tensor[] {dx, dw};
+        return bias ? new Tensor[] {dx, dw, needsInputGrad(2) ? gc : null} : new Tensor[] {dx, dw};
     }
 }

@@ -29,7 +29,16 @@ public final class Functional {
      * {@code [OC]}, with the given stride and zero padding on each side.
      */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
-        return Conv2d.apply(x, w, bias, stride, stride, padding, padding);
+        return Conv2d.apply(x, w, bias, false, stride, stride, padding, padding);
+    }
+
+    /**
+     * {@code relu(conv2d(x, w, bias, stride, padding))} as one operation: the same values and
+     * gradients, without a separate pass over the convolution's output (a backend applies the ReLU as
+     * it writes it) and without keeping the pre-activation.
+     */
+    public static Tensor conv2dRelu(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
+        return Conv2d.apply(x, w, bias, true, stride, stride, padding, padding);
     }
 
     /** Max pooling with a square window; {@code stride} defaults to the window in PyTorch. */

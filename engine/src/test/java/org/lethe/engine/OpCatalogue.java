@@ -238,6 +238,9 @@ final class OpCatalogue {
                 .fn(x -> Functional.conv2d(x[0], x[1], x[2], 1, 1)).ref(x -> conv2d(x[0], x[1], x[2], 1, 1)));
         c.add(new OpCase("conv2d_stride2_no_bias", "conv2d").in(ANY, 2, 2, 7, 7).in(ANY, 3, 2, 3, 3).grad(DIRECTIONAL)
                 .fn(x -> Functional.conv2d(x[0], x[1], null, 2, 0)).ref(x -> conv2d(x[0], x[1], null, 2, 0)));
+        c.add(new OpCase("conv2d_relu", "conv2dRelu").in(ANY, 2, 3, 6, 5).in(ANY, 4, 3, 3, 3).in(ANY, 4).grad(DIRECTIONAL)
+                .fn(x -> Functional.conv2dRelu(x[0], x[1], x[2], 1, 1))
+                .ref(x -> conv2d(x[0], x[1], x[2], 1, 1).map(v -> Math.max(v, 0))));
         c.add(new OpCase("conv2d_1x1", "conv2d").in(ANY, 2, 3, 4, 4).in(ANY, 5, 3, 1, 1).in(ANY, 5)
                 .fn(x -> Functional.conv2d(x[0], x[1], x[2], 1, 0)).ref(x -> conv2d(x[0], x[1], x[2], 1, 0)));
         c.add(new OpCase("max_pool2d", "maxPool2d").in(ANY, 2, 2, 6, 6)

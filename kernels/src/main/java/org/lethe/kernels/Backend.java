@@ -90,12 +90,12 @@ public interface Backend extends AutoCloseable {
     /**
      * 2-D convolution: {@code output[n] = weight @ im2col(input)[n] + bias}, the weight read as
      * {@code [OC, patchSize]} and the bias (null for none, else contiguous {@code [OC]}) added to every
-     * pixel of its channel; input {@code [N,C,H,W]}, weight {@code [OC,C,KH,KW]}, output
-     * {@code [N,OC,outH,outW]}, all contiguous. The default lowers with {@link #im2col} and
-     * {@link #gemm} ({@link ConvLowering}); a backend may fuse them.
+     * pixel of its channel, then, if {@code relu}, {@link UnaryOp#RELU} applied; input {@code [N,C,H,W]},
+     * weight {@code [OC,C,KH,KW]}, output {@code [N,OC,outH,outW]}, all contiguous. The default lowers
+     * with {@link #im2col} and {@link #gemm} ({@link ConvLowering}); a backend may fuse the steps.
      */
-    default void conv2d(ConvGeometry g, View input, View weight, View bias, View output) {
-        ConvLowering.forward(this, g, input, weight, bias, output);
+    default void conv2d(ConvGeometry g, View input, View weight, View bias, boolean relu, View output) {
+        ConvLowering.forward(this, g, input, weight, bias, relu, output);
     }
 
     /** The input gradient of {@link #conv2d}: overwrites {@code gradInput} with {@code col2im(weight^T @ gradOutput[n])}. */

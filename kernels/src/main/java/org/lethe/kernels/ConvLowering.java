@@ -65,7 +65,7 @@ public final class ConvLowering {
         }
     }
 
-    static void forward(Backend be, ConvGeometry g, View input, View weight, View bias, View output) {
+    static void forward(Backend be, ConvGeometry g, View input, View weight, View bias, boolean relu, View output) {
         check("conv2d", g, input, weight, output);
         checkBias("conv2d", weight, bias);
         int oc = weight.shape()[0];
@@ -85,6 +85,9 @@ public final class ConvLowering {
         if (bias != null) {
             View b = new View(bias.buffer(), bias.offset(), output.shape(), new int[] {0, 1, 0, 0});
             be.binary(BinaryOp.ADD, output, b, output);
+        }
+        if (relu) {
+            be.unary(UnaryOp.RELU, 0.0, output, output);
         }
     }
 

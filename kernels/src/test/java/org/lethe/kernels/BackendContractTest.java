@@ -440,12 +440,15 @@ public abstract class BackendContractTest {
             });
             View y = zeros(t, gy.shape());
             backend.fill(y, Double.NaN);
-            backend.conv2d(g, x, w, null, y);
+            backend.conv2d(g, x, w, null, false, y);
             assertView("conv2d " + g, y, idx -> out[gy.offsetOf(idx)]);
             View bias = randomView(t, new int[] {oc}, -1, 1, false);
             double[] hb = host(bias.buffer());
-            backend.conv2d(g, x, w, bias, y);
+            backend.conv2d(g, x, w, bias, false, y);
             assertView("conv2d with bias " + g, y, idx -> out[gy.offsetOf(idx)] + hb[bias.offsetOf(new int[] {idx[1]})]);
+            backend.conv2d(g, x, w, bias, true, y);
+            assertView("conv2d with bias and relu " + g, y,
+                    idx -> Math.max(0, out[gy.offsetOf(idx)] + hb[bias.offsetOf(new int[] {idx[1]})]));
             View gx = zeros(t, x.shape());
             backend.fill(gx, Double.NaN);
             backend.conv2dBackwardInput(g, w, gy, gx);

@@ -33,8 +33,8 @@ public final class SmallCnn extends RegressionModel {
 
     @Override
     public ModelOutput forward(Tensor x) {
-        Tensor a1 = conv1.forward(x).relu();
-        Tensor a2 = conv2.forward(Functional.maxPool2d(a1, 2, 2, 0)).relu();
+        Tensor a1 = conv1.forwardRelu(x);
+        Tensor a2 = conv2.forwardRelu(Functional.maxPool2d(a1, 2, 2, 0));
         Tensor a3 = fc1.forward(Functional.maxPool2d(a2, 2, 2, 0).flatten(1)).relu();
         return new ModelOutput(fc2.forward(a3), List.of(new Activation("conv1", a1), new Activation("conv2", a2),
                 new Activation("fc1", a3)));

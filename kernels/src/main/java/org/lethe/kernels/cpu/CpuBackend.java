@@ -440,7 +440,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void conv2d(ConvGeometry g, View input, View weight, View bias, View output) {
+    public void conv2d(ConvGeometry g, View input, View weight, View bias, boolean relu, View output) {
         own(input);
         own(weight);
         own(output);
@@ -448,9 +448,9 @@ public final class CpuBackend implements Backend {
             own(bias);
         }
         if (vector && CpuConv2d.applies(parallel, g, input, weight, output) && (bias == null || CpuConv2d.applies(parallel, g, bias))) {
-            CpuConv2d.forward(this, parallel, g, input, weight, bias, output);
+            CpuConv2d.forward(this, parallel, g, input, weight, bias, relu, output);
         } else {
-            Backend.super.conv2d(g, input, weight, bias, output);
+            Backend.super.conv2d(g, input, weight, bias, relu, output);
         }
     }
 

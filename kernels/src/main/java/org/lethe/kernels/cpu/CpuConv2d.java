@@ -11,8 +11,9 @@ import org.lethe.kernels.View;
  * stay in the core's cache) and multiplied there, instead of the whole batch being lowered to memory
  * and read back (the columns of the 28x28 CNN's second layer are 14 MB a batch):
  * <ul>
- *   <li>forward: the bias is the initial value of the output, and the lowered image is the right
- *       operand of {@link VectorGemm#productDirectB}, read in place rather than packed;</li>
+ *   <li>forward: the bias is the initial value of the output, the lowered image is the right
+ *       operand of {@link VectorGemm#productDirectB}, read in place rather than packed, and a ReLU
+ *       that follows is applied to the image's output while it is in the cache;</li>
  *   <li>input gradient: {@code weight^T @ gradOutput[n]} into the column buffer, then col2im;</li>
  *   <li>weight gradient: the transposed lowering is written straight into the GEMM's packed panels
  *       ({@link #packColumnsTransposed}), and blocks of {@link VectorGemm#SUM_BLOCK} images are summed
@@ -147,7 +148,7 @@ final class CpuConv2d {
     }
 
     static void forward(CpuBackend backend, CpuParallel parallel, ConvGeometry g, View input, View weight, View bias,
-                        View output) {
+                        boolean relu, View output) {
         ConvLowering.check("conv2d", g, input, weight, output);
         ConvLowering.checkBias("conv2d", weight, bias);
         float[] b = bias == null ? null : ((CpuBuffer.F32) bias.buffer()).data();
@@ -169,6 +170,12 @@ final class CpuConv2d {
                     lower(g, x, input.offset() + i * imageSize(g), cols);
                     VectorGemm.productDirectB(w, weight.offset(), patch, cols.data(), 0, outSize, out, oOff, outSize, oc,
                             outSize, patch);
+                    if (relu) {
+                        // while the image's output is still in the cache; as UnaryOp.RELU (NaN stays, -0 becomes +0)
+                        for (int j = oOff; j < oOff + oc * outSize; j++) {
+                            out[j] = Math.max(out[j], 0f) + 0f;
+                        }
+                    }
                 }
             }
         });

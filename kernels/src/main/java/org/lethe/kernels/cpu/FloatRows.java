@@ -226,9 +226,27 @@ final class FloatRows {
         }
     }
 
-    /** Sum of {@code x[xo + i]} for {@code i < n}, accumulated in double in index order. */
+    /**
+     * {@code acc} plus the sum of {@code x[xo + i]} for {@code i < n}, accumulated in double: four
+     * interleaved partial sums (elements {@code i mod 4}) added together at the end, then the rest in
+     * index order. One chain of dependent additions would wait on the adder's latency at every
+     * element (a reduction over a convolution's output was 5% of a CNN training step); the order
+     * depends only on {@code n}, never on the thread count.
+     */
     static double sum(float[] x, int xo, int n, double acc) {
-        for (int i = 0; i < n; i++) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += x[xo + i];
+            s1 += x[xo + i + 1];
+            s2 += x[xo + i + 2];
+            s3 += x[xo + i + 3];
+        }
+        acc += (s0 + s1) + (s2 + s3);
+        for (; i < n; i++) {
             acc += x[xo + i];
         }
         return acc;

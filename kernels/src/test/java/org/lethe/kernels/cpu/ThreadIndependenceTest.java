@@ -58,8 +58,8 @@ class ThreadIndependenceTest {
         int[] x = {19, 6, 10, 9};
         int[] w = {8, 6, 3, 3};
         int[] y = {19, 8, 10, 9};
-        same((b, v) -> b.conv2d(g, v[0], v[1], null, v[2]), x, w, y);
-        same((b, v) -> b.conv2d(g, v[0], v[1], v[2], v[3]), x, w, new int[] {8}, y);
+        same((b, v) -> b.conv2d(g, v[0], v[1], null, false, v[2]), x, w, y);
+        same((b, v) -> b.conv2d(g, v[0], v[1], v[2], true, v[3]), x, w, new int[] {8}, y);
         same((b, v) -> b.conv2dBackwardInput(g, v[0], v[1], v[2]), w, y, x);
         same((b, v) -> b.conv2dBackwardWeight(g, v[0], v[1], v[2]), x, y, w);
     }

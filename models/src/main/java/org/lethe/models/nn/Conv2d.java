@@ -37,6 +37,11 @@ public final class Conv2d extends Layer {
         return Functional.conv2d(x, weight, bias, stride, padding);
     }
 
+    /** {@code relu(forward(x))} in one operation ({@link Functional#conv2dRelu}): the same values and gradients. */
+    public Tensor forwardRelu(Tensor x) {
+        return Functional.conv2dRelu(x, weight, bias, stride, padding);
+    }
+
     @Override
     protected Module newInstance(Rng rng) {
         return new Conv2d(in, out, kernel, stride, padding, bias != null, rng);
