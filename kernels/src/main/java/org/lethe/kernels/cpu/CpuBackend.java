@@ -350,7 +350,8 @@ public final class CpuBackend implements Backend {
                 red.forEachRow(0, red.rows(), (off, n) -> {
                     int o = base + off[0];
                     if (typedSum) {
-                        acc[0] = FloatRows.sum(((CpuBuffer.F32) x).data(), o, n, acc[0]);
+                        float[] data = ((CpuBuffer.F32) x).data();
+                        acc[0] = vector ? VectorRows.sum(data, o, n, acc[0]) : FloatRows.sum(data, o, n, acc[0]);
                         return;
                     }
                     double a = acc[0];

@@ -11,18 +11,21 @@ import org.lethe.kernels.View;
  * stay in the core's cache) and multiplied there, instead of the whole batch being lowered to memory
  * and read back (the columns of the 28x28 CNN's second layer are 14 MB a batch):
  * <ul>
- *   <li>forward: the bias is the initial value of the output, the lowered image is the right
- *       operand of {@link VectorGemm#productDirectB}, read in place rather than packed, and a ReLU
- *       that follows is applied to the image's output while it is in the cache;</li>
+ *   <li>forward: the lowered image is the right operand of {@link VectorGemm#productDirectB}, read
+ *       in place rather than packed, and the bias and a ReLU that follows are applied to the image's
+ *       output while it is in the cache;</li>
  *   <li>input gradient: {@code weight^T @ gradOutput[n]} into the column buffer, then col2im;</li>
- *   <li>weight gradient: the transposed lowering is written straight into the GEMM's packed panels
- *       ({@link #packColumnsTransposed}), and blocks of {@link VectorGemm#SUM_BLOCK} images are summed
- *       into partial results added in block order, as {@link VectorGemm} does for a summed batch.</li>
+ *   <li>weight gradient: the transposed product {@code cols @ gradOutput[n]^T}, so that the lowered
+ *       image is packed a few rows at a time rather than gathered column by column, with blocks of
+ *       {@link VectorGemm#SUM_BLOCK} images summed into partial results added in block order, as
+ *       {@link VectorGemm} does for a summed batch (each element's products accumulate in the same
+ *       order as in the untransposed product, so the results are the lowering's).</li>
  * </ul>
  * A size-preserving convolution (stride 1, "same" padding) lowers each row of the column matrix as
  * one block copy of the shifted plane ({@link #lowerSameSize}, {@link #raiseSameSize}). No result
  * depends on the thread count. Used for a horizontal stride of 1 and at least as many images as
- * threads; anything else takes {@link ConvLowering}, which the contract tests hold both to.
+ * threads; anything else takes {@link ConvLowering}. The fused paths give the lowering's values
+ * exactly (FusedConvolutionTest), and both are held to the definition by the contract tests.
  */
 final class CpuConv2d {
     /** The largest column buffer per thread, in elements. */
@@ -163,17 +166,25 @@ final class CpuConv2d {
             try (CpuBuffer.F32 cols = cols(backend, g)) {
                 for (int i = lo; i < hi; i++) {
                     int oOff = output.offset() + i * oc * outSize;
-                    for (int o = 0; o < oc; o++) {
-                        java.util.Arrays.fill(out, oOff + o * outSize, oOff + (o + 1) * outSize,
-                                b == null ? 0f : b[bias.offset() + o]);
-                    }
+                    java.util.Arrays.fill(out, oOff, oOff + oc * outSize, 0f);
                     lower(g, x, input.offset() + i * imageSize(g), cols);
                     VectorGemm.productDirectB(w, weight.offset(), patch, cols.data(), 0, outSize, out, oOff, outSize, oc,
                             outSize, patch);
-                    if (relu) {
-                        // while the image's output is still in the cache; as UnaryOp.RELU (NaN stays, -0 becomes +0)
-                        for (int j = oOff; j < oOff + oc * outSize; j++) {
-                            out[j] = Math.max(out[j], 0f) + 0f;
+                    if (b != null || relu) {
+                        // while the image's output is in the cache; in the lowering's order (product, + bias,
+                        // then ReLU as UnaryOp.RELU: NaN stays, -0 becomes +0)
+                        for (int o = 0; o < oc; o++) {
+                            float bo = b == null ? 0f : b[bias.offset() + o];
+                            int r = oOff + o * outSize;
+                            if (relu) {
+                                for (int j = r; j < r + outSize; j++) {
+                                    out[j] = Math.max(out[j] + bo, 0f) + 0f;
+                                }
+                            } else {
+                                for (int j = r; j < r + outSize; j++) {
+                                    out[j] += bo;
+                                }
+                            }
                         }
                     }
                 }
@@ -232,35 +243,41 @@ final class CpuConv2d {
         View gv = View.contiguous(gy, gradOutput.offset(), n, oc, outSize);
         int blocks = (n + VectorGemm.SUM_BLOCK - 1) / VectorGemm.SUM_BLOCK;
         CpuBuffer.F32[] partial = new CpuBuffer.F32[blocks];
-        // a narrow weight (few input channels) takes the dot-product path on lowered columns, as the batched call would
-        boolean lowered = patch < VectorGemm.NR;
+        // A narrow patch (few input channels) takes the dot-product path, as the batched call would; otherwise
+        // the product is transposed, dW^T = cols @ gradOutput^T, so that the lowered image is the left operand
+        // (packed a few rows at a time, in order) instead of a right operand gathered column by column.
+        boolean narrow = patch < VectorGemm.NR;
         try {
             parallel.forRange(blocks, 1, (lo, hi) -> {
-                try (CpuBuffer.F32 cols = lowered ? cols(backend, g) : null) {
+                try (CpuBuffer.F32 cols = cols(backend, g)) {
+                    View cT = new View(cols, 0, new int[] {n, outSize, patch}, new int[] {0, 1, outSize});
                     for (int b = lo; b < hi; b++) {
                         CpuBuffer.F32 p = (CpuBuffer.F32) backend.allocateUninitialized(DType.FLOAT32, oc * patch);
                         partial[b] = p;
                         java.util.Arrays.fill(p.data(), 0f);
+                        View pv = new View(p, 0, new int[] {n, oc, patch}, new int[] {0, patch, 1});
                         int first = b * VectorGemm.SUM_BLOCK;
                         int last = Math.min(n, first + VectorGemm.SUM_BLOCK);
                         for (int i = first; i < last; i++) {
-                            int xOff = input.offset() + i * imageSize(g);
-                            if (lowered) {
-                                View cT = new View(cols, 0, new int[] {n, outSize, patch}, new int[] {0, 1, outSize});
-                                View pv = new View(p, 0, new int[] {n, oc, patch}, new int[] {0, patch, 1});
-                                lower(g, x, xOff, cols);
+                            lower(g, x, input.offset() + i * imageSize(g), cols);
+                            if (narrow) {
                                 VectorGemm.one(null, GemmShape.of(gv, cT, pv), gy, cols, p, gv, cT, pv, i, 1f, 1f);
                             } else {
-                                VectorGemm.product(null, gy.data(), gradOutput.offset() + i * oc * outSize, outSize, 1,
-                                        p.data(), 0, patch, oc, patch, outSize, 1f,
-                                        (pc, kc, jc, nc, bp) -> packColumnsTransposed(g, x, xOff, pc, kc, jc, nc, bp));
+                                int gOff = gradOutput.offset() + i * oc * outSize;
+                                VectorGemm.product(null, cols.data(), 0, outSize, 1, p.data(), 0, oc, patch, oc, outSize, 1f,
+                                        (pc, kc, jc, nc, bp) -> VectorGemm.packB(gy.data(), gOff + pc + jc * outSize, 1,
+                                                outSize, kc, nc, bp));
                             }
                         }
                     }
                 }
             });
-            VectorGemm.addPartials(partial, ((CpuBuffer.F32) gradWeight.buffer()).data(), gradWeight.offset(), oc, patch,
-                    patch, 0f);
+            float[] dw = ((CpuBuffer.F32) gradWeight.buffer()).data();
+            if (narrow) {
+                VectorGemm.addPartials(partial, dw, gradWeight.offset(), oc, patch, patch, 0f);
+            } else {
+                addPartialsTransposed(partial, dw, gradWeight.offset(), oc, patch);
+            }
         } finally {
             for (CpuBuffer.F32 p : partial) {
                 if (p != null) {
@@ -270,70 +287,15 @@ final class CpuConv2d {
         }
     }
 
-    /**
-     * Copies {@code len} values of one lowered row segment: output pixels {@code ox .. ox+len} of the
-     * input row starting at {@code row} (or zeros when {@code row < 0}, a padding row), shifted by
-     * {@code shift}, with zeros outside the input columns {@code [0, width)}; written {@code stride}
-     * apart from {@code dst}.
-     */
-    private static void segment(float[] x, int row, int ox, int len, int shift, int width, float[] bp, int dst, int stride) {
-        if (row < 0) {
-            for (int e = 0; e < len; e++) {
-                bp[dst + e * stride] = 0f;
-            }
-            return;
-        }
-        int from = Math.min(len, Math.max(0, -(ox + shift)));
-        int to = Math.max(from, Math.min(len, width - (ox + shift)));
-        for (int e = 0; e < from; e++) {
-            bp[dst + e * stride] = 0f;
-        }
-        int src = row + ox + shift;
-        for (int e = from; e < to; e++) {
-            bp[dst + e * stride] = x[src + e];
-        }
-        for (int e = to; e < len; e++) {
-            bp[dst + e * stride] = 0f;
-        }
-    }
-
-    /** Where input row {@code iy} of a plane starts, or -1 for a padding row. */
-    private static int rowStart(ConvGeometry g, int plane, int iy) {
-        return iy < 0 || iy >= g.height() ? -1 : plane + iy * g.width();
-    }
-
-    /**
-     * Rows {@code [pc, pc+kc)} (output pixels) and columns {@code [jc, jc+nc)} (patch elements) of one
-     * image's transposed im2col matrix in {@link VectorGemm#packB}'s panel layout: the weight
-     * gradient's right operand, which would otherwise be gathered column by column from the lowered
-     * matrix.
-     */
-    static void packColumnsTransposed(ConvGeometry g, float[] x, int xOff, int pc, int kc, int jc, int nc, float[] bp) {
-        int nr = VectorGemm.NR;
-        int ow = g.outW();
-        int window = g.kernelH() * g.kernelW();
-        for (int j = jc; j < jc + nc; j++) {
-            int plane = xOff + j / window * g.height() * g.width();
-            int ky = j % window / g.kernelW();
-            int shift = j % g.kernelW() - g.padW();
-            int base = (j - jc) / nr * nr * kc + (j - jc) % nr;
-            int p = pc;
-            while (p < pc + kc) {
-                int oy = p / ow;
-                int ox = p - oy * ow;
-                int len = Math.min(ow - ox, pc + kc - p);
-                segment(x, rowStart(g, plane, oy * g.strideH() - g.padH() + ky), ox, len, shift, g.width(), bp,
-                        base + (p - pc) * nr, nr);
-                p += len;
-            }
-        }
-        int used = nc % nr;
-        if (used != 0) {
-            int last = nc / nr * nr * kc;
-            for (int p = 0; p < kc; p++) {
-                for (int e = used; e < nr; e++) {
-                    bp[last + p * nr + e] = 0f;
+    /** {@code dw[o, j] = sum of the partial results' [j, o]} ({@code patch x oc} each), added in array order. */
+    private static void addPartialsTransposed(CpuBuffer.F32[] partial, float[] dw, int off, int oc, int patch) {
+        for (int o = 0; o < oc; o++) {
+            for (int j = 0; j < patch; j++) {
+                float acc = 0f;
+                for (CpuBuffer.F32 p : partial) {
+                    acc += p.data()[j * oc + o];
                 }
+                dw[off + o * patch + j] = acc;
             }
         }
     }

@@ -318,7 +318,7 @@ final class VectorGemm {
     }
 
     /** b[p, j] for p < kc, j < nc into NR-wide column panels: panel q holds bp[q*NR*kc + p*NR + jj]; zero-padded. */
-    private static void packB(float[] B, int off, int bs1, int bs2, int kc, int nc, float[] bp) {
+    static void packB(float[] B, int off, int bs1, int bs2, int kc, int nc, float[] bp) {
         for (int q = 0; q * NR < nc; q++) {
             int j0 = q * NR;
             int cols = Math.min(NR, nc - j0);

@@ -1,8 +1,10 @@
 package org.lethe.kernels.cpu;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.lethe.kernels.UnaryOp;
 
@@ -14,7 +16,36 @@ import org.lethe.kernels.UnaryOp;
 final class VectorRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
+    /** Doubles in a preferred vector, and floats in half its width: one float vector widens to one double vector. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(Math.max(64, D.vectorBitSize() / 2)));
+
     private VectorRows() {
+    }
+
+    /**
+     * {@code acc} plus the sum of {@code x[xo + i]} for {@code i < n}, in double: floats widened a
+     * vector at a time into two double accumulators (lane {@code j} of each sums the elements
+     * {@code j} apart by whole vectors), reduced across lanes at the end, then the rest in index
+     * order. The order depends only on {@code n}. {@link FloatRows#sum} is the scalar version.
+     */
+    static double sum(float[] x, int xo, int n, double acc) {
+        int l = HALF.length();
+        int i = 0;
+        if (HALF.length() == D.length() && n >= 2 * l) {
+            DoubleVector a0 = DoubleVector.zero(D);
+            DoubleVector a1 = DoubleVector.zero(D);
+            for (; i + 2 * l <= n; i += 2 * l) {
+                a0 = a0.add(FloatVector.fromArray(HALF, x, xo + i).castShape(D, 0));
+                a1 = a1.add(FloatVector.fromArray(HALF, x, xo + i + l).castShape(D, 0));
+            }
+            acc += a0.add(a1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            acc += x[xo + i];
+        }
+        return acc;
     }
 
     static boolean handles(UnaryOp op, float s, double scalar) {

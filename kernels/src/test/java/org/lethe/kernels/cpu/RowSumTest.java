@@ -1,0 +1,32 @@
+package org.lethe.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The typed row sums (scalar and vector) against a plain double sum, for every length around the vector widths. */
+class RowSumTest {
+    @Test
+    void rowSumsMatchThePlainDoubleSum() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int n = 0; n <= 70; n++) {
+            for (int off = 0; off < 3; off++) {
+                float[] x = new float[n + off + 1];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) r.nextDouble(-1e3, 1e3);
+                }
+                double plain = 0.5;
+                for (int i = 0; i < n; i++) {
+                    plain += x[off + i];
+                }
+                // sums of floats in double: exact up to the double rounding of a few additions
+                double tol = 1e-12 * (1 + 1e3 * n);
+                assertEquals(plain, FloatRows.sum(x, off, n, 0.5), tol, "scalar n=" + n);
+                if (VectorSupport.AVAILABLE) {
+                    assertEquals(plain, VectorRows.sum(x, off, n, 0.5), tol, "vector n=" + n);
+                }
+            }
+        }
+    }
+}
