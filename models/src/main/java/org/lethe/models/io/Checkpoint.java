@@ -78,8 +78,8 @@ public final class Checkpoint {
         Map<String, String> meta = c.metadata();
         String arch = meta.get("lethe.architecture");
         if (arch == null) {
-            throw new CheckpointException(file + " has no lethe.architecture metadata; load it into a model you build "
-                    + "with Checkpoint.loadWeights");
+            throw new CheckpointException(file + " has no lethe.architecture metadata: it was not written by Lethe; use it as"
+                    + " initial weights (lethe train --init, or Checkpoint.loadWeights)");
         }
         ModelSpec spec;
         try {
