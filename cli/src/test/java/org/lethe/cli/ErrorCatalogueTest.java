@@ -857,6 +857,8 @@ class ErrorCatalogueTest {
                 "not valid JSON");
         predict("checkpoint-damaged", write("f16.safetensors", safetensors(
                 "{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", new byte[4])), "f16.safetensors", "F16");
+        predict("checkpoint-damaged", write("noname.safetensors", safetensors("{\"__metadata__\":{\"lethe.architecture\":"
+                + "\"{\\\"hyperparameters\\\":{}}\"}}", new byte[0])), "noname.safetensors", "unreadable lethe.architecture");
     }
 
     @Test

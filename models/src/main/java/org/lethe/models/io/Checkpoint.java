@@ -86,8 +86,11 @@ public final class Checkpoint {
             Map<String, Object> a = JSON.readValue(arch, new TypeReference<Map<String, Object>>() { });
             @SuppressWarnings("unchecked")
             Map<String, Object> hp = (Map<String, Object>) a.get("hyperparameters");
-            spec = new ModelSpec((String) a.get("architecture"), hp == null ? Map.of() : hp);
-        } catch (IOException | ClassCastException e) {
+            if (!(a.get("architecture") instanceof String name)) {
+                throw new ClassCastException("no architecture name");
+            }
+            spec = new ModelSpec(name, hp == null ? Map.of() : hp);
+        } catch (IOException | ClassCastException | NullPointerException e) {
             throw new CheckpointException(file + " has an unreadable lethe.architecture: " + arch);
         }
         RegressionModel model;
