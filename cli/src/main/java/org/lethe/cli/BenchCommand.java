@@ -39,13 +39,16 @@ final class BenchCommand implements Callable<Integer> {
         if (steps < 3) {
             throw new UserError("--steps must be at least 3, got " + steps);
         }
-        Backend backend = device.use();
-        Map<String, Object> out = new LinkedHashMap<>();
-        Table t = new Table().row("workload", "median ms", "min ms", "max ms", "steps");
-        for (String name : workloads == null ? StepWorkload.NAMES : workloads) {
+        List<String> names = workloads == null ? StepWorkload.NAMES : workloads;
+        for (String name : names) {
             if (!StepWorkload.NAMES.contains(name)) {
                 throw new UserError("--workloads: unknown workload '" + name + "'; known: " + String.join(", ", StepWorkload.NAMES));
             }
+        }
+        Backend backend = device.use();
+        Map<String, Object> out = new LinkedHashMap<>();
+        Table t = new Table().row("workload", "median ms", "min ms", "max ms", "steps");
+        for (String name : names) {
             StepWorkload w = StepWorkload.create(name, 1);
             w.validate();
             for (int i = 0; i < Math.max(10, steps / 2); i++) {

@@ -11,13 +11,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.lethe.engine.Rng;
 import org.lethe.models.ModelSpec;
+import org.lethe.models.Models;
+import org.lethe.models.data.BuiltinDatasets;
+import org.lethe.models.data.DataException;
+import org.lethe.models.data.ForgetRequest;
 import org.lethe.models.train.Loss;
 import org.lethe.models.train.TrainConfig;
 import org.lethe.unlearning.BlindspotUnlearner;
 import org.lethe.unlearning.FinetuneUnlearner;
 import org.lethe.unlearning.GaussianUnlearner;
 import org.lethe.unlearning.experiment.ExperimentConfig;
+import org.lethe.unlearning.experiment.Methods;
 import org.lethe.unlearning.metrics.AnamnesisIndex;
 
 /**
@@ -83,6 +89,57 @@ final class ConfigFile {
         return v.asDouble();
     }
 
+    /** A number that must be above zero (learning rates). */
+    private double positive(JsonNode parent, String path, String key, double fallback) {
+        double v = number(parent, path, key, fallback);
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new UserError(file + ": '" + path + key + "' must be a number above 0, got " + parent.get(key));
+        }
+        return v;
+    }
+
+    /** A whole number of at least {@code min} (epochs, batch sizes, patience). */
+    private int whole(JsonNode parent, String path, String key, int fallback, int min) {
+        JsonNode v = parent.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        boolean ok = v.isNumber() && v.asDouble() == Math.rint(v.asDouble()) && v.canConvertToInt() && v.asInt() >= min;
+        if (!ok) {
+            throw new UserError(file + ": '" + path + key + "' must be a whole number of at least " + min + ", got " + v);
+        }
+        return v.asInt();
+    }
+
+    /** A list of strings, or null when the key is absent. */
+    private List<String> texts(String key) {
+        JsonNode v = root.get(key);
+        if (v == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        if (v.isArray()) {
+            v.forEach(x -> out.add(x.isTextual() ? x.asText() : null));
+        }
+        if (!v.isArray() || out.isEmpty() || out.contains(null)) {
+            throw new UserError(file + ": '" + key + "' must be a non-empty list of names, e.g. [\"gaussian\", \"blindspot\"]");
+        }
+        return out;
+    }
+
+    /**
+     * Checks the data keys when the command line does not name the data: a target only goes with a
+     * CSV file given as the data set.
+     */
+    void checkData() {
+        String target = text("target");
+        String dataset = text("dataset");
+        if (target != null && (dataset == null
+                || BuiltinDatasets.list().stream().anyMatch(i -> i.name().equals(dataset)))) {
+            throw new UserError(file + ": 'target' applies to a CSV file given as 'dataset'; built-in sets have their target");
+        }
+    }
+
     private JsonNode object(String key, Set<String> allowed) {
         JsonNode v = root.get(key);
         if (v == null) {
@@ -100,58 +157,110 @@ final class ConfigFile {
         return v;
     }
 
-    /** The defaults of {@code base} with this file's settings applied. */
+    /** The defaults of {@code base} with this file's settings applied; every value is checked here, naming its key. */
     @SuppressWarnings("unchecked")
     ExperimentConfig apply(ExperimentConfig base) {
         ExperimentConfig c = base;
         JsonNode model = object("model", Set.of("architecture", "hyperparameters"));
         if (model != null) {
-            Map<String, Object> hp = model.has("hyperparameters")
-                    ? Json.MAPPER.convertValue(model.get("hyperparameters"), Map.class) : Map.of();
-            String arch = model.path("architecture").asText(c.model().architecture());
-            Map<String, Object> merged = new LinkedHashMap<>(arch.equals(c.model().architecture())
-                    ? c.model().hyperparameters() : Protocol.spec(arch, c).hyperparameters());
+            JsonNode archNode = model.get("architecture");
+            if (archNode != null && (!archNode.isTextual() || !Models.ARCHITECTURES.contains(archNode.asText()))) {
+                throw new UserError(file + ": 'model.architecture': unknown model " + archNode + "; known: "
+                        + String.join(", ", Models.ARCHITECTURES));
+            }
+            JsonNode hpNode = model.get("hyperparameters");
+            if (hpNode != null && !hpNode.isObject()) {
+                throw new UserError(file + ": 'model.hyperparameters' must be an object");
+            }
+            Map<String, Object> hp = hpNode != null ? Json.MAPPER.convertValue(hpNode, Map.class) : Map.of();
+            String arch = archNode != null ? archNode.asText() : c.model().architecture();
+            Map<String, Object> merged;
+            try {
+                merged = new LinkedHashMap<>(arch.equals(c.model().architecture())
+                        ? c.model().hyperparameters() : Protocol.spec(arch, c).hyperparameters());
+            } catch (UserError e) {
+                throw new UserError(file + ": 'model.architecture': " + e.getMessage());
+            }
             merged.putAll(hp);
-            c = c.withModel(new ModelSpec(arch, merged));
+            ModelSpec spec = new ModelSpec(arch, merged);
+            try {
+                Models.create(spec, new Rng(0));
+            } catch (IllegalArgumentException | ClassCastException e) {
+                throw new UserError(file + ": 'model': " + (e.getMessage() == null ? "the hyperparameters do not fit " + arch
+                        : e.getMessage().replace('\n', ' ')));
+            }
+            c = c.withModel(spec);
         }
-        c = Protocol.override(c, null, null, text("forget"), text("loss"));
-        if (root.has("methods")) {
-            List<String> m = new ArrayList<>();
-            root.get("methods").forEach(x -> m.add(x.asText()));
-            c = c.withMethods(m);
+        String forget = text("forget");
+        if (forget != null) {
+            try {
+                ForgetRequest.parseAll(forget);
+            } catch (DataException e) {
+                throw new UserError(file + ": " + e.getMessage());
+            }
         }
-        if (root.has("seeds")) {
+        String loss = text("loss");
+        if (loss != null) {
+            try {
+                Loss.parse(loss);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(file + ": 'loss': " + e.getMessage());
+            }
+        }
+        c = Protocol.override(c, null, null, forget, loss);
+        List<String> methods = texts("methods");
+        if (methods != null) {
+            for (String m : methods) {
+                if (!Methods.ALL.contains(m)) {
+                    throw new UserError(file + ": 'methods': unknown method '" + m + "'; known: " + String.join(", ", Methods.ALL));
+                }
+            }
+            c = c.withMethods(methods);
+        }
+        JsonNode seedsNode = root.get("seeds");
+        if (seedsNode != null) {
             List<Long> s = new ArrayList<>();
-            root.get("seeds").forEach(x -> s.add(x.asLong()));
+            if (seedsNode.isArray()) {
+                seedsNode.forEach(x -> s.add(x.isIntegralNumber() && x.canConvertToLong() ? x.asLong() : null));
+            }
+            if (!seedsNode.isArray() || s.isEmpty() || s.contains(null)) {
+                throw new UserError(file + ": 'seeds' must be a non-empty list of whole numbers, e.g. [1, 2, 3]");
+            }
             c = c.withSeeds(s);
         }
         JsonNode o = object("original", Set.of("epochs", "batch_size", "learning_rate", "weight_decay",
                 "early_stopping_patience", "keep_best"));
         TrainConfig t = c.original();
         if (o != null) {
-            t = new TrainConfig((int) number(o, "original.", "epochs", t.epochs()), (int) number(o, "original.", "batch_size",
-                    t.batchSize()), number(o, "original.", "learning_rate", t.learningRate()),
-                    number(o, "original.", "weight_decay", t.weightDecay()), t.loss(), t.plateau(),
-                    (int) number(o, "original.", "early_stopping_patience", t.earlyStoppingPatience()),
+            if (o.has("keep_best") && !o.get("keep_best").isBoolean()) {
+                throw new UserError(file + ": 'original.keep_best' must be true or false");
+            }
+            double wd = number(o, "original.", "weight_decay", t.weightDecay());
+            if (!(wd >= 0) || !Double.isFinite(wd)) {
+                throw new UserError(file + ": 'original.weight_decay' must be a number of at least 0, got " + o.get("weight_decay"));
+            }
+            t = new TrainConfig(whole(o, "original.", "epochs", t.epochs(), 1), whole(o, "original.", "batch_size",
+                    t.batchSize(), 1), positive(o, "original.", "learning_rate", t.learningRate()), wd, t.loss(), t.plateau(),
+                    whole(o, "original.", "early_stopping_patience", t.earlyStoppingPatience(), 0),
                     o.has("keep_best") ? o.get("keep_best").asBoolean() : t.keepBest(), t.seed());
         }
         Set<String> simple = Set.of("learning_rate", "epochs", "batch_size");
         JsonNode f = object("finetune", simple);
-        FinetuneUnlearner.Config fc = f == null ? c.finetune() : new FinetuneUnlearner.Config(number(f, "finetune.",
-                "learning_rate", c.finetune().learningRate()), (int) number(f, "finetune.", "epochs", c.finetune().epochs()),
-                (int) number(f, "finetune.", "batch_size", c.finetune().batchSize()));
+        FinetuneUnlearner.Config fc = f == null ? c.finetune() : new FinetuneUnlearner.Config(positive(f, "finetune.",
+                "learning_rate", c.finetune().learningRate()), whole(f, "finetune.", "epochs", c.finetune().epochs(), 1),
+                whole(f, "finetune.", "batch_size", c.finetune().batchSize(), 1));
         JsonNode g = object("gaussian", simple);
-        GaussianUnlearner.Config gc = g == null ? c.gaussian() : new GaussianUnlearner.Config(number(g, "gaussian.",
-                "learning_rate", c.gaussian().learningRate()), (int) number(g, "gaussian.", "epochs", c.gaussian().epochs()),
-                (int) number(g, "gaussian.", "batch_size", c.gaussian().batchSize()));
+        GaussianUnlearner.Config gc = g == null ? c.gaussian() : new GaussianUnlearner.Config(positive(g, "gaussian.",
+                "learning_rate", c.gaussian().learningRate()), whole(g, "gaussian.", "epochs", c.gaussian().epochs(), 1),
+                whole(g, "gaussian.", "batch_size", c.gaussian().batchSize(), 1));
         JsonNode b = object("blindspot", Set.of("blindspot_epochs", "blindspot_learning_rate", "epochs", "learning_rate",
                 "batch_size", "beta"));
         BlindspotUnlearner.Config bc = c.blindspot();
         if (b != null) {
-            bc = new BlindspotUnlearner.Config((int) number(b, "blindspot.", "blindspot_epochs", bc.blindspotEpochs()),
-                    number(b, "blindspot.", "blindspot_learning_rate", bc.blindspotLearningRate()),
-                    (int) number(b, "blindspot.", "epochs", bc.epochs()), number(b, "blindspot.", "learning_rate",
-                    bc.learningRate()), (int) number(b, "blindspot.", "batch_size", bc.batchSize()),
+            bc = new BlindspotUnlearner.Config(whole(b, "blindspot.", "blindspot_epochs", bc.blindspotEpochs(), 1),
+                    positive(b, "blindspot.", "blindspot_learning_rate", bc.blindspotLearningRate()),
+                    whole(b, "blindspot.", "epochs", bc.epochs(), 1), positive(b, "blindspot.", "learning_rate",
+                    bc.learningRate()), whole(b, "blindspot.", "batch_size", bc.batchSize(), 1),
                     number(b, "blindspot.", "beta", bc.beta()));
         }
         boolean ainOn = c.computeAin();
@@ -161,16 +270,27 @@ final class ConfigFile {
             if (a.isTextual() && a.asText().equals("off")) {
                 ainOn = false;
             } else {
+                if (!a.isObject()) {
+                    throw new UserError(file + ": 'ain' must be an object or \"off\"");
+                }
                 JsonNode ao = object("ain", Set.of("learning_rate", "batch_size", "max_epochs", "alpha"));
                 ainOn = true;
-                ac = new AnamnesisIndex.Config(number(ao, "ain.", "learning_rate", ac.learningRate()),
-                        (int) number(ao, "ain.", "batch_size", ac.batchSize()), (int) number(ao, "ain.", "max_epochs",
-                        ac.maxEpochs()), number(ao, "ain.", "alpha", ac.alpha()));
+                ac = new AnamnesisIndex.Config(positive(ao, "ain.", "learning_rate", ac.learningRate()),
+                        whole(ao, "ain.", "batch_size", ac.batchSize(), 1), whole(ao, "ain.", "max_epochs",
+                        ac.maxEpochs(), 1), number(ao, "ain.", "alpha", ac.alpha()));
             }
         }
-        long splitSeed = (long) number(root, "", "split_seed", c.splitSeed());
+        JsonNode ss = root.get("split_seed");
+        if (ss != null && !(ss.isIntegralNumber() && ss.canConvertToLong())) {
+            throw new UserError(file + ": 'split_seed' must be a whole number, got " + ss);
+        }
+        long splitSeed = ss != null ? ss.asLong() : c.splitSeed();
         double val = number(root, "", "validation_fraction", c.validation());
         double test = number(root, "", "test_fraction", c.test());
+        if (!(val >= 0) || !(test >= 0) || !(val + test < 1)) {
+            throw new UserError(file + ": 'validation_fraction' (" + val + ") and 'test_fraction' (" + test
+                    + ") must be at least 0 and leave rows to train on (their sum below 1)");
+        }
         return new ExperimentConfig(c.dataset(), c.target(), c.model(), c.loss(), c.forget(), c.methods(), c.seeds(),
                 splitSeed, val, test, t.withLoss(c.loss()), fc, gc, bc, ainOn, ac);
     }

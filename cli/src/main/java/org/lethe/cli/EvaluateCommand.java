@@ -35,8 +35,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (out != null) {
+            Outputs.checkNew(out, "--out");
+        }
         Checkpoint.Loaded r = Checkpoint.load(retrain);
-        ExperimentConfig c = Protocol.fromCheckpoint(r, null, forget);
+        ExperimentConfig c = Protocol.fromCheckpoint(retrain, r, null, forget);
         UnlearningTask task = Experiment.task(c);
         double[] retrainForget = Predictions.of(r.model(), task.forgetRows(), task.normalizer())[0];
         Table t = new Table().row("model", "retain MAE", "forget MAE", "W1 to retrain", "|Δ| to retrain", "MIA forget");

@@ -66,6 +66,9 @@ final class ExperimentCommand implements Callable<Integer> {
         String started = OffsetDateTime.now().toString();
         Backend backend = device.use();
         ConfigFile file = config == null ? null : ConfigFile.read(config);
+        if (file != null && !data.given()) {
+            file.checkData();
+        }
         String key = data.given() ? data.key() : file != null && file.text("dataset") != null ? file.text("dataset")
                 : DEFAULT_DATASET;
         String target = data.given() ? data.target : file != null ? file.text("target") : null;

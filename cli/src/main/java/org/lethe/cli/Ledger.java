@@ -349,6 +349,14 @@ final class Ledger {
      */
     static void checkAppendable(Path file) {
         if (!Files.exists(file)) {
+            for (Path a = file.toAbsolutePath().getParent(); a != null; a = a.getParent()) {
+                if (Files.exists(a)) {
+                    if (!Files.isDirectory(a)) {
+                        throw new UserError("ledger " + file + " cannot be created: " + a + " is not a folder");
+                    }
+                    break;
+                }
+            }
             return;
         }
         if (Files.isDirectory(file)) {

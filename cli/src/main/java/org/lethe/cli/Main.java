@@ -51,14 +51,32 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler((e, a) -> {
-            System.err.println("lethe: " + e.getMessage().replace('\n', ' ').trim());
-            System.err.println("lethe: see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+            System.err.println("lethe: " + usageMessage(e) + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help')");
             return 2;
         });
         return cl.execute(args);
     }
 
+    /** Picocli's message in one line; a word that is not a command or an argument is named as such. */
+    private static String usageMessage(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            String word = u.getUnmatched().get(0);
+            var commands = e.getCommandLine().getSubcommands().keySet();
+            return commands.isEmpty() ? "unexpected argument '" + word + "'"
+                    : "unknown command '" + word + "'; the commands are " + String.join(", ", commands);
+        }
+        String m = oneLine(e.getMessage());
+        return m.endsWith(".") ? m.substring(0, m.length() - 1) : m;
+    }
+
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (e instanceof CheckpointException && e.getCause() instanceof java.io.IOException) {
+            // a checkpoint that cannot be written (disk full, no permission): a failure, not bad input
+            System.err.println("\nlethe: " + oneLine(e.getMessage()));
+            return 1;
+        }
         if (e instanceof UserError || e instanceof DataException || e instanceof CheckpointException
                 || e instanceof IllegalArgumentException) {
             System.err.println("\nlethe: " + oneLine(e.getMessage()));
@@ -78,7 +96,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private static String oneLine(String s) {
-        return s == null ? "unknown error" : s.replace('\n', ' ').trim();
+        return s == null ? "unknown error" : s.replaceAll("\\s*[\r\n]+\\s*", " ").trim();
     }
 
     public static void main(String[] args) {

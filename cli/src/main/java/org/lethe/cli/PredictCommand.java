@@ -30,16 +30,14 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (java.nio.file.Files.exists(out)) {
-            throw new UserError(out + " already exists; choose another --out");
-        }
+        Outputs.checkNew(out, "--out");
         Checkpoint.Loaded l = Checkpoint.load(model);
-        ExperimentConfig c = Protocol.fromCheckpoint(l, data, null);
+        ExperimentConfig c = Protocol.fromCheckpoint(model, l, data, null);
         RegressionData raw = Experiment.load(c);
-        Normalizer norm = Normalizer.fromMap(l.info().normalisation());
+        Normalizer norm = Protocol.normaliser(model, l);
         if (norm.featureMean().length > 1 && raw.inputShape().length == 1 && norm.featureMean().length != raw.inputShape()[0]) {
-            throw new DataException("the model was standardised for " + norm.featureMean().length + " features, "
-                    + c.dataset() + " has " + raw.inputShape()[0]);
+            throw new DataException(model.getFileName() + " was standardised for " + norm.featureMean().length
+                    + " features, data set " + c.dataset() + " has " + raw.inputShape()[0]);
         }
         double[][] py = Predictions.of(l.model(), norm.apply(raw), norm);
         StringBuilder csv = new StringBuilder("row,prediction," + raw.targetName() + "\n");

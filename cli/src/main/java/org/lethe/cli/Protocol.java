@@ -9,6 +9,7 @@ import org.lethe.models.Models;
 import org.lethe.models.RegressionModel;
 import org.lethe.models.data.BuiltinDatasets;
 import org.lethe.models.data.CsvData;
+import org.lethe.models.data.Normalizer;
 import org.lethe.models.io.Checkpoint;
 import org.lethe.models.train.Loss;
 import org.lethe.unlearning.UnlearningTask;
@@ -100,7 +101,10 @@ final class Protocol {
                 }
                 yield Map.of("steps", shape[0], "features", shape[1], "hidden", 64, "layers", 1);
             }
-            default -> throw new UserError("model " + architecture + " needs character ids; use it with --dataset vader");
+            case "siamese" -> throw new UserError("model siamese needs pairs of texts as character ids [2, T] (no built-in"
+                    + " data set has them); data set " + c.dataset() + " has inputs " + java.util.Arrays.toString(shape));
+            default -> throw new UserError("model " + architecture + " needs character ids (use --dataset vader); data set "
+                    + c.dataset() + " has inputs " + java.util.Arrays.toString(shape));
         };
         return new ModelSpec(architecture, hp);
     }
@@ -122,26 +126,63 @@ final class Protocol {
         return new Checkpoint.Info(c.original().describe(), seed, task.data().hash(), task.normalizer().describe(), null, extra);
     }
 
-    /** The configuration a checkpoint was made with (data options override the data set, forget overrides the request). */
-    static ExperimentConfig fromCheckpoint(Checkpoint.Loaded l, DataOptions data, String forget) {
+    /**
+     * The configuration the checkpoint {@code file} was made with (data options override the data set,
+     * forget overrides the request). Metadata that cannot be read is an error naming the file and the key.
+     */
+    static ExperimentConfig fromCheckpoint(Path file, Checkpoint.Loaded l, DataOptions data, String forget) {
         Map<String, String> m = l.metadata();
         String key = data != null && data.given() ? data.key() : m.get("lethe.dataset");
         String target = data != null && data.given() ? data.target : m.get("lethe.target");
         if (key == null) {
-            throw new UserError("the checkpoint does not say which data it was trained on; give --dataset or --data");
+            throw new UserError(file.getFileName() + " does not say which data it was trained on (no lethe.dataset);"
+                    + " give --dataset or --data");
         }
         ExperimentConfig c = defaults(key, target).withModel(l.model().spec());
         if (m.containsKey("lethe.loss")) {
+            try {
+                Loss.parse(m.get("lethe.loss"));
+            } catch (IllegalArgumentException e) {
+                throw new org.lethe.models.io.CheckpointException(file.getFileName() + " has an unreadable lethe.loss: "
+                        + e.getMessage());
+            }
             c = override(c, null, null, null, m.get("lethe.loss"));
         }
-        long splitSeed = Long.parseLong(m.getOrDefault("lethe.split_seed", "0"));
-        double val = Double.parseDouble(m.getOrDefault("lethe.validation_fraction", "0.1"));
-        double test = Double.parseDouble(m.getOrDefault("lethe.test_fraction", "0.2"));
+        long splitSeed = (long) metadataNumber(file, m, "lethe.split_seed", 0, true);
+        double val = metadataNumber(file, m, "lethe.validation_fraction", 0.1, false);
+        double test = metadataNumber(file, m, "lethe.test_fraction", 0.2, false);
         String f = forget != null ? forget : m.getOrDefault("lethe.forget", c.forget());
         c = new ExperimentConfig(c.dataset(), c.target(), c.model(), c.loss(), f, c.methods(), c.seeds(), splitSeed, val, test,
                 c.original(), c.finetune(), c.gaussian(), c.blindspot(), c.computeAin(), c.ain());
         checkInputs(l.model(), Experiment.load(c).inputShape(), key);
         return c;
+    }
+
+    private static double metadataNumber(Path file, Map<String, String> m, String key, double fallback, boolean whole) {
+        String v = m.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return whole ? Long.parseLong(v.trim()) : Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new org.lethe.models.io.CheckpointException(file.getFileName() + " has a non-numeric " + key + " '" + v + "'");
+        }
+    }
+
+    /** The standardisation a checkpoint records (the identity when it records none). */
+    static Normalizer normaliser(Path file, Checkpoint.Loaded l) {
+        try {
+            Normalizer n = Normalizer.fromMap(l.info().normalisation());
+            if (n.featureMean() == null || n.featureStd() == null || n.featureMean().length != n.featureStd().length) {
+                throw new IllegalArgumentException("feature_mean and feature_std differ in length");
+            }
+            return n;
+        } catch (RuntimeException e) {
+            throw new org.lethe.models.io.CheckpointException(file.getFileName()
+                    + " has an unreadable lethe.normalisation (it needs feature_mean and feature_std lists and target_mean and"
+                    + " target_std numbers)");
+        }
     }
 
     /** A model and data whose rows have different shapes cannot go together. */

@@ -25,13 +25,15 @@ final class RunDirectory {
         try {
             if (Files.exists(p)) {
                 if (!Files.isDirectory(p)) {
-                    throw new UserError(p + " exists and is not a folder");
+                    throw new UserError(p + " exists and is not a folder; choose another --out");
                 }
                 try (var s = Files.list(p)) {
                     if (s.findAny().isPresent()) {
                         throw new UserError(p + " already exists and is not empty; choose another --out");
                     }
                 }
+            } else {
+                Outputs.checkParent(p);
             }
             Files.createDirectories(p);
         } catch (IOException e) {

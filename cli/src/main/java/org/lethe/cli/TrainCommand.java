@@ -51,9 +51,7 @@ final class TrainCommand implements Callable<Integer> {
         String role = excludeForget ? "retrain" : "original";
         Path target = out != null ? out : Path.of("runs", Path.of(c.dataset()).getFileName() + "-" + role + "-seed" + seed
                 + ".safetensors");
-        if (java.nio.file.Files.exists(target)) {
-            throw new UserError(target + " already exists; choose another --out");
-        }
+        Outputs.checkNew(target, "--out");
         UnlearningTask task = Experiment.task(c);
         RegressionModel m = Models.create(c.model(), new Rng(seed));
         if (init != null) {

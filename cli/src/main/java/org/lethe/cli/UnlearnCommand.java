@@ -29,6 +29,10 @@ import picocli.CommandLine.Option;
         description = {"Make a trained model forget rows: writes a new checkpoint; the original file is not changed.",
             "The run is appended to the erasure ledger (see 'lethe ledger verify')."})
 final class UnlearnCommand implements Callable<Integer> {
+    /** What --method accepts: the paper's methods and Retrain. */
+    static final List<String> METHODS = java.util.stream.Stream.concat(Methods.ALL.stream(), java.util.stream.Stream.of("retrain"))
+            .toList();
+
     @Option(names = "--model", required = true, paramLabel = "CHECKPOINT", description = "the trained model")
     Path model;
 
@@ -57,23 +61,18 @@ final class UnlearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Backend backend = device.use();
-        if (java.nio.file.Files.exists(out)) {
-            throw new UserError(out + " already exists; choose another --out");
+        if (!METHODS.contains(method)) {
+            throw new UserError("--method: unknown method '" + method + "'; known: " + String.join(", ", METHODS));
         }
+        Backend backend = device.use();
+        Outputs.checkNew(out, "--out");
         Checkpoint.Loaded l = Checkpoint.load(model);
-        ExperimentConfig c = Protocol.fromCheckpoint(l, data, forget);
+        ExperimentConfig c = Protocol.fromCheckpoint(model, l, data, forget);
         UnlearningTask task = Experiment.task(c);
-        if (!task.normalizer().describe().toString().equals(
-                org.lethe.models.data.Normalizer.fromMap(l.info().normalisation()).describe().toString())) {
+        if (!same(task.normalizer(), Protocol.normaliser(model, l))) {
             System.err.println("lethe: note: the data's standardisation differs from the checkpoint's; using the data's");
         }
-        Unlearner u;
-        try {
-            u = Methods.create(method, c);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--method: " + e.getMessage());
-        }
+        Unlearner u = Methods.create(method, c);
         ledger.check();
         System.err.println("lethe: " + method + " forgets '" + c.forget() + "' (" + task.forget().trainForget().length
                 + " training rows) on " + backend.description());
@@ -118,6 +117,13 @@ final class UnlearnCommand implements Callable<Integer> {
         rec.put("model_after_sha256", Map.of(out.toString(), Ledger.sha256(out)));
         rec.put("metrics", metrics);
         return rec;
+    }
+
+    /** Whether two standardisations are the same (Normalizer is a record of arrays: its equals compares references). */
+    private static boolean same(org.lethe.models.data.Normalizer data, org.lethe.models.data.Normalizer checkpoint) {
+        return java.util.Arrays.equals(data.featureMean(), checkpoint.featureMean())
+                && java.util.Arrays.equals(data.featureStd(), checkpoint.featureStd())
+                && data.targetMean() == checkpoint.targetMean() && data.targetStd() == checkpoint.targetStd();
     }
 
     static double mae(RegressionModel m, UnlearningTask task, int[] rows) {

@@ -15,24 +15,40 @@ public record ModelSpec(String architecture, Map<String, Object> hyperparameters
     }
 
     public int integer(String key) {
-        return ((Number) require(key)).intValue();
+        if (!(require(key) instanceof Number n)) {
+            throw wrongType(key, "a number");
+        }
+        return n.intValue();
     }
 
     public double number(String key) {
-        return ((Number) require(key)).doubleValue();
+        if (!(require(key) instanceof Number n)) {
+            throw wrongType(key, "a number");
+        }
+        return n.doubleValue();
     }
 
     public boolean flag(String key) {
-        return (Boolean) require(key);
+        if (!(require(key) instanceof Boolean b)) {
+            throw wrongType(key, "true or false");
+        }
+        return b;
     }
 
     public int[] integers(String key) {
-        List<?> list = (List<?>) require(key);
+        if (!(require(key) instanceof List<?> list) || !list.stream().allMatch(x -> x instanceof Number)) {
+            throw wrongType(key, "a list of numbers");
+        }
         int[] out = new int[list.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = ((Number) list.get(i)).intValue();
         }
         return out;
+    }
+
+    private IllegalArgumentException wrongType(String key, String what) {
+        return new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key + "' must be " + what
+                + ", got " + hyperparameters.get(key));
     }
 
     private Object require(String key) {

@@ -112,6 +112,9 @@ class CheckpointTest {
         assertTrue(rejected(file("{}", new byte[0])).contains("no lethe.architecture"));
         assertTrue(rejected(file("{\"__metadata__\":{\"lethe.architecture\":\"{\\\"architecture\\\":\\\"gpt\\\"}\"}}",
                 new byte[0])).contains("unknown architecture 'gpt'"));
+        assertTrue(rejected(file("{\"__metadata__\":{\"lethe.architecture\":\"{\\\"architecture\\\":\\\"mlp\\\","
+                + "\\\"hyperparameters\\\":{\\\"inputs\\\":8,\\\"hidden\\\":\\\"wide\\\",\\\"dropout\\\":0}}\"}}",
+                new byte[0])).contains("model spec mlp: hyperparameter 'hidden' must be a list of numbers, got wide"));
         Path missing = dir.resolve("none.safetensors");
         assertEquals("none.safetensors does not exist",
                 assertThrows(CheckpointException.class, () -> Checkpoint.load(missing)).getMessage());

@@ -36,16 +36,22 @@ final class CsvTable {
             throw new DataException(file + ": the file is empty");
         }
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-                .setIgnoreEmptyLines(true).setAllowMissingColumnNames(false).setDuplicateHeaderMode(
-                        org.apache.commons.csv.DuplicateHeaderMode.DISALLOW).get();
+                .setIgnoreEmptyLines(true).setAllowMissingColumnNames(true).setDuplicateHeaderMode(
+                        org.apache.commons.csv.DuplicateHeaderMode.ALLOW_ALL).get();
+        long lastLine = 1;
         try (Reader r = new StringReader(text); CSVParser parser = CSVParser.builder().setReader(r).setFormat(format).get()) {
             List<String> header = parser.getHeaderNames();
             if (header.isEmpty()) {
                 throw new DataException(file + ": line 1 has no column names");
             }
             for (int c = 0; c < header.size(); c++) {
-                if (header.get(c).isBlank()) {
+                if (header.get(c) == null || header.get(c).isBlank()) {
                     throw new DataException(file + ": line 1, column " + (c + 1) + ": the column has no name");
+                }
+                int first = header.indexOf(header.get(c));
+                if (first < c) {
+                    throw new DataException(file + ": line 1: the column name '" + header.get(c) + "' appears twice (columns "
+                            + (first + 1) + " and " + (c + 1) + ")");
                 }
             }
             List<double[]> rows = new ArrayList<>();
@@ -66,7 +72,8 @@ final class CsvTable {
                     try {
                         v = Double.parseDouble(cell);
                     } catch (NumberFormatException e) {
-                        throw new DataException(where + ": '" + cell + "' is not a number");
+                        throw new DataException(where + ": '" + cell.replace("\r", "\\r").replace("\n", "\\n")
+                                + "' is not a number");
                     }
                     if (!Double.isFinite(v)) {
                         throw new DataException(where + ": '" + cell + "' is not a finite number");
@@ -74,6 +81,7 @@ final class CsvTable {
                     row[c] = v;
                 }
                 rows.add(row);
+                lastLine = line;
             }
             if (rows.isEmpty()) {
                 throw new DataException(file + ": no data rows after the header");
@@ -82,7 +90,14 @@ final class CsvTable {
         } catch (IllegalArgumentException e) {
             throw new DataException(file + ": line 1: " + e.getMessage().replace('\n', ' '));
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new DataException(file + ": malformed CSV (" + e.getMessage().replace('\n', ' ') + ")");
+            Throwable t = e;
+            while (t.getCause() != null) {
+                t = t.getCause();
+            }
+            String m = String.valueOf(t.getMessage()).replace('\n', ' ');
+            java.util.regex.Matcher at = java.util.regex.Pattern.compile("\\(startline (\\d+)\\)\\s*(.*)").matcher(m);
+            throw new DataException(at.matches() ? file + ": line " + at.group(1) + ": malformed CSV (" + at.group(2) + ")"
+                    : file + ": line " + (lastLine + 1) + ": malformed CSV (" + m + ")");
         }
     }
 

@@ -58,6 +58,9 @@ public final class ForgetRequest {
                 out.add(parse(part.trim()));
             }
         }
+        if (out.isEmpty()) {
+            throw new DataException("forget: the definition is empty");
+        }
         return out;
     }
 

@@ -78,16 +78,19 @@ public final class Checkpoint {
         Map<String, String> meta = c.metadata();
         String arch = meta.get("lethe.architecture");
         if (arch == null) {
-            throw new CheckpointException(file + " has no lethe.architecture metadata; load it into a model you build "
-                    + "with Checkpoint.loadWeights");
+            throw new CheckpointException(file + " has no lethe.architecture metadata: it was not written by Lethe; use it as"
+                    + " initial weights (lethe train --init, or Checkpoint.loadWeights)");
         }
         ModelSpec spec;
         try {
             Map<String, Object> a = JSON.readValue(arch, new TypeReference<Map<String, Object>>() { });
             @SuppressWarnings("unchecked")
             Map<String, Object> hp = (Map<String, Object>) a.get("hyperparameters");
-            spec = new ModelSpec((String) a.get("architecture"), hp == null ? Map.of() : hp);
-        } catch (IOException | ClassCastException e) {
+            if (!(a.get("architecture") instanceof String name)) {
+                throw new ClassCastException("no architecture name");
+            }
+            spec = new ModelSpec(name, hp == null ? Map.of() : hp);
+        } catch (IOException | ClassCastException | NullPointerException e) {
             throw new CheckpointException(file + " has an unreadable lethe.architecture: " + arch);
         }
         RegressionModel model;

@@ -130,8 +130,8 @@ public final class Safetensors {
             readFully(ch, lenBuf, 0, file);
             long headerLen = lenBuf.getLong(0);
             if (headerLen < 2 || headerLen > MAX_HEADER || headerLen > size - 8) {
-                throw fail(file, "declares a header of " + Long.toUnsignedString(headerLen) + " bytes, but the file has "
-                        + (size - 8) + " bytes after the length (limit " + MAX_HEADER + ")");
+                throw fail(file, "is not a safetensors file: it declares a header of " + Long.toUnsignedString(headerLen)
+                        + " bytes, but the file has " + (size - 8) + " bytes after the length (limit " + MAX_HEADER + ")");
             }
             ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
             readFully(ch, hb, 8, file);

@@ -46,7 +46,12 @@ class CsvValidationTest {
         assertEquals("data.csv: no data rows after the header", error("a,b,y\n", "y"));
         assertEquals("data.csv: line 2, column 'a': missing value", error("a,b,y\nNA,2,3\n", "y"));
         assertEquals("data.csv: the only column is the target 'y'; no features", error("y\n1\n", "y"));
-        assertEquals(true, error("a,a,y\n1,2,3\n", "y").startsWith("data.csv: line 1: "));
+        assertEquals("data.csv: line 1: the column name 'a' appears twice (columns 1 and 2)", error("a,a,y\n1,2,3\n", "y"));
+        assertEquals("data.csv: line 1, column 2: the column has no name", error("a,,y\n1,2,3\n", "y"));
+        assertEquals("data.csv: line 3: malformed CSV (EOF reached before encapsulated token finished)",
+                error("a,b,y\n1,2,3\n4,\"5,6\n", "y"));
+        assertEquals(true, error("a,b,y\n1,\"2\"x,3\n", "y").startsWith("data.csv: line 2: malformed CSV ("));
+        assertEquals("data.csv: line 3, column 'b': '2\\n3' is not a number", error("a,b,y\n1,\"2\n3\",4\n", "y"));
         Path bin = dir.resolve("bin.csv");
         Files.write(bin, new byte[] {(byte) 0xff, (byte) 0xfe, 0x41});
         assertEquals("bin.csv: not UTF-8 text", assertThrows(DataException.class, () -> CsvData.load(bin, "y")).getMessage());

@@ -96,6 +96,9 @@ class SplitAndForgetTest {
                 assertThrows(DataException.class, () -> ForgetSet.resolve("target < abc", CONCRETE, s, 0)).getMessage());
         assertEquals("forget: the definition is empty",
                 assertThrows(DataException.class, () -> ForgetSet.resolve(" ", CONCRETE, s, 0)).getMessage());
+        assertEquals("forget: the definition is empty",
+                assertThrows(DataException.class, () -> ForgetSet.resolve(" ; ;", CONCRETE, s, 0)).getMessage(),
+                "separators alone are no request (they used to forget nothing)");
     }
 
     @Test
