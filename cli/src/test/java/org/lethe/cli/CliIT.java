@@ -39,8 +39,16 @@ class CliIT {
     }
 
     static Result lethe(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return lethe(env, List.of(), args);
+    }
+
+    /** With extra JVM options (such as {@code -Dlethe.threads=1}) before {@code -jar}. */
+    static Result lethe(java.util.Map<String, String> env, List<String> jvm, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xmx1g", "-jar", Path.of("target", "lethe.jar").toAbsolutePath().toString()));
+                "--add-modules", "jdk.incubator.vector", "-Xmx1g"));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-jar", Path.of("target", "lethe.jar").toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().remove("LETHE_LEDGER");
@@ -160,6 +168,27 @@ class CliIT {
 
     @Test
     @Order(5)
+    void theSameSeedGivesByteIdenticalCheckpointsWhateverTheThreadCount() throws Exception {
+        // Another process, another thread count (1, or 2 where the default is 1): the same bytes as
+        // the training above (docs/determinism.md). A second unlearn (recorded in another ledger, so
+        // that the default one keeps its two records) repeats the first one's bytes.
+        Path o = dir.resolve("original.safetensors");
+        Path again = dir.resolve("original-again.safetensors");
+        String threads = "-Dlethe.threads=" + (Runtime.getRuntime().availableProcessors() > 1 ? 1 : 2);
+        Result t = lethe(java.util.Map.of(), List.of(threads), "train", "--dataset", "concrete", "--epochs", "3", "--out",
+                again.toString());
+        assertEquals(0, t.exit(), t.err());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(o), Files.readAllBytes(again)), "train with " + threads);
+        Path u2 = dir.resolve("unlearned-again.safetensors");
+        Result un = lethe(java.util.Map.of("LETHE_LEDGER", "determinism.jsonl"), List.of(threads), "unlearn", "--model",
+                o.toString(), "--method", "gaussian", "--out", u2.toString());
+        assertEquals(0, un.exit(), un.err());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("unlearned.safetensors")), Files.readAllBytes(u2)),
+                "unlearn with " + threads);
+    }
+
+    @Test
+    @Order(6)
     void badUsageAndBadInputExitWithTwoAndOneLine() throws Exception {
         usage("Unknown option: '--bogus'", "experiment", "--bogus");
         usage("unknown data set 'nope'; built-in: concrete, fashion-rotation, vader, taylor", "experiment", "--dataset", "nope");
@@ -188,7 +217,7 @@ class CliIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void experimentAndUnlearnAreRecordedInTheDefaultLedger() throws Exception {
         // The runs above (working folder dir) append to runs/ledger.jsonl: the experiment, then the
         // unlearn; the failed commands append nothing.
