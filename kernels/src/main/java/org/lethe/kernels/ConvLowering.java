@@ -65,23 +65,37 @@ public final class ConvLowering {
         }
     }
 
+    /** One chunk of images: {@code [n0, n0 + n)}, and their columns {@code [n, patch, outputSize]}. */
+    private interface Chunk {
+        void run(int n0, int n, View cols);
+    }
+
+    /** Runs {@code body} for each chunk of at most {@link #chunk} images with a column buffer shared by all. */
+    private static void forEachChunk(Backend be, ConvGeometry g, DType dtype, Chunk body) {
+        int chunk = chunk(g);
+        try (Buffer cols = be.allocateUninitialized(dtype, chunk * g.patchSize() * g.outputSize())) {
+            for (int n0 = 0; n0 < g.images(); n0 += chunk) {
+                int nc = Math.min(chunk, g.images() - n0);
+                body.run(n0, nc, View.contiguous(cols, 0, nc, g.patchSize(), g.outputSize()));
+            }
+        }
+    }
+
+    /** Images {@code [n0, n0 + n)} of a contiguous {@code [N,C,H,W]} input or input gradient. */
+    private static View imageBlock(ConvGeometry g, View v, int n0, int n) {
+        return View.contiguous(v.buffer(), v.offset() + n0 * g.channels() * g.height() * g.width(), n, g.channels(),
+                g.height(), g.width());
+    }
+
     static void forward(Backend be, ConvGeometry g, View input, View weight, View bias, boolean relu, View output) {
         check("conv2d", g, input, weight, output);
         checkBias("conv2d", weight, bias);
         int oc = weight.shape()[0];
         int patch = g.patchSize();
-        int outSize = g.outputSize();
-        int imageSize = g.channels() * g.height() * g.width();
-        int chunk = chunk(g);
-        try (Buffer cols = be.allocateUninitialized(weight.dtype(), chunk * patch * outSize)) {
-            for (int n0 = 0; n0 < g.images(); n0 += chunk) {
-                int nc = Math.min(chunk, g.images() - n0);
-                View colsV = View.contiguous(cols, 0, nc, patch, outSize);
-                be.im2col(g.withImages(nc), View.contiguous(input.buffer(), input.offset() + n0 * imageSize, nc,
-                        g.channels(), g.height(), g.width()), colsV);
-                be.gemm(weightRows(weight, nc, oc, patch), colsV, images(output, n0, nc, oc, outSize), 1.0, 0.0);
-            }
-        }
+        forEachChunk(be, g, weight.dtype(), (n0, nc, cols) -> {
+            be.im2col(g.withImages(nc), imageBlock(g, input, n0, nc), cols);
+            be.gemm(weightRows(weight, nc, oc, patch), cols, images(output, n0, nc, oc, g.outputSize()), 1.0, 0.0);
+        });
         if (bias != null) {
             View b = new View(bias.buffer(), bias.offset(), output.shape(), new int[] {0, 1, 0, 0});
             be.binary(BinaryOp.ADD, output, b, output);
@@ -95,19 +109,11 @@ public final class ConvLowering {
         check("conv2d backward (input)", g, gradInput, weight, gradOutput);
         int oc = weight.shape()[0];
         int patch = g.patchSize();
-        int outSize = g.outputSize();
-        int imageSize = g.channels() * g.height() * g.width();
-        int chunk = chunk(g);
-        try (Buffer cols = be.allocateUninitialized(weight.dtype(), chunk * patch * outSize)) {
-            for (int n0 = 0; n0 < g.images(); n0 += chunk) {
-                int nc = Math.min(chunk, g.images() - n0);
-                View colsV = View.contiguous(cols, 0, nc, patch, outSize);
-                View wT = new View(weight.buffer(), weight.offset(), new int[] {nc, patch, oc}, new int[] {0, 1, patch});
-                be.gemm(wT, images(gradOutput, n0, nc, oc, outSize), colsV, 1.0, 0.0);
-                be.col2im(g.withImages(nc), colsV, View.contiguous(gradInput.buffer(), gradInput.offset() + n0 * imageSize,
-                        nc, g.channels(), g.height(), g.width()));
-            }
-        }
+        forEachChunk(be, g, weight.dtype(), (n0, nc, cols) -> {
+            View wT = new View(weight.buffer(), weight.offset(), new int[] {nc, patch, oc}, new int[] {0, 1, patch});
+            be.gemm(wT, images(gradOutput, n0, nc, oc, g.outputSize()), cols, 1.0, 0.0);
+            be.col2im(g.withImages(nc), cols, imageBlock(g, gradInput, n0, nc));
+        });
     }
 
     static void backwardWeight(Backend be, ConvGeometry g, View input, View gradOutput, View gradWeight) {
@@ -115,22 +121,15 @@ public final class ConvLowering {
         int oc = gradWeight.shape()[0];
         int patch = g.patchSize();
         int outSize = g.outputSize();
-        int imageSize = g.channels() * g.height() * g.width();
         if (g.images() == 0) {
             be.fill(gradWeight, 0.0);
             return;
         }
-        int chunk = chunk(g);
-        try (Buffer cols = be.allocateUninitialized(gradWeight.dtype(), chunk * patch * outSize)) {
-            for (int n0 = 0; n0 < g.images(); n0 += chunk) {
-                int nc = Math.min(chunk, g.images() - n0);
-                View colsV = View.contiguous(cols, 0, nc, patch, outSize);
-                be.im2col(g.withImages(nc), View.contiguous(input.buffer(), input.offset() + n0 * imageSize, nc,
-                        g.channels(), g.height(), g.width()), colsV);
-                View colsT = new View(cols, 0, new int[] {nc, outSize, patch}, new int[] {patch * outSize, 1, outSize});
-                View dw = new View(gradWeight.buffer(), gradWeight.offset(), new int[] {nc, oc, patch}, new int[] {0, patch, 1});
-                be.gemm(images(gradOutput, n0, nc, oc, outSize), colsT, dw, 1.0, n0 == 0 ? 0.0 : 1.0);
-            }
-        }
+        forEachChunk(be, g, gradWeight.dtype(), (n0, nc, cols) -> {
+            be.im2col(g.withImages(nc), imageBlock(g, input, n0, nc), cols);
+            View colsT = new View(cols.buffer(), 0, new int[] {nc, outSize, patch}, new int[] {patch * outSize, 1, outSize});
+            View dw = new View(gradWeight.buffer(), gradWeight.offset(), new int[] {nc, oc, patch}, new int[] {0, patch, 1});
+            be.gemm(images(gradOutput, n0, nc, oc, outSize), colsT, dw, 1.0, n0 == 0 ? 0.0 : 1.0);
+        });
     }
 }

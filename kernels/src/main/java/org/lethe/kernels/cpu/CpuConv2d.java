@@ -99,14 +99,23 @@ final class CpuConv2d {
             if (to > from) {
                 System.arraycopy(x, src + from + dy * w + dx, cols, dst + from, to - from);
             }
-            for (int y = y0; y < y1; y++) {
-                int r = dst + y * w;
-                for (int c = 0; c < -dx && c < w; c++) {
-                    cols[r + c] = 0f;
-                }
-                for (int c = Math.max(0, w - dx); c < w; c++) {
-                    cols[r + c] = 0f;
-                }
+            zeroWrapped(cols, dst, y0, y1, w, dx);
+        }
+    }
+
+    /**
+     * Zeroes, in rows {@code [y0, y1)} of the lowered row at {@code row}, the columns whose input
+     * column {@code x + shift} lies outside {@code [0, w)}: the values a block copy shifted by
+     * {@code shift} takes from the neighbouring input row.
+     */
+    private static void zeroWrapped(float[] cols, int row, int y0, int y1, int w, int shift) {
+        for (int y = y0; y < y1; y++) {
+            int r = row + y * w;
+            for (int c = 0; c < -shift && c < w; c++) {
+                cols[r + c] = 0f;
+            }
+            for (int c = Math.max(0, w - shift); c < w; c++) {
+                cols[r + c] = 0f;
             }
         }
     }
@@ -132,15 +141,7 @@ final class CpuConv2d {
             if (y1 <= y0) {
                 continue;
             }
-            for (int y = y0; y < y1; y++) {
-                int r = src + y * w;
-                for (int c = 0; c < -sx && c < w; c++) {
-                    cols[r + c] = 0f;
-                }
-                for (int c = Math.max(0, w - sx); c < w; c++) {
-                    cols[r + c] = 0f;
-                }
-            }
+            zeroWrapped(cols, src, y0, y1, w, sx);
             int from = y0 * w + Math.max(0, -sx);
             int to = y1 * w - Math.max(0, sx);
             int shift = dy * w + sx;
