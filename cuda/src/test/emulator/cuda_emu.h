@@ -1,7 +1,7 @@
 // cuda_emu.h: just enough of the CUDA execution model to run Lethe's kernel sources on the host.
 //
-// Force-included (g++ -include cuda_emu.h -x c++) before the .cu files, which compile unchanged. A
-// launch runs the grid one block at a time; each thread of a block is a fiber (ucontext) with its own
+// Included by emu_runtime.cpp before the .cu files, which compile unchanged for the host. A
+// launch runs the grid one block at a time; each thread of a block is a fiber with its own
 // stack, and __syncthreads() switches to the scheduler until every thread of the block has arrived.
 // Between barriers the scheduler runs the threads in alternating order (forwards, then backwards),
 // so that a missing barrier shows up as a wrong result rather than being hidden by one lucky order.

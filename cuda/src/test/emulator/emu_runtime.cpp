@@ -1,7 +1,7 @@
 // emu_runtime.cpp: the host side of the CUDA emulator (cuda_emu.h) and its JNI entry points, the
 // native half of org.lethe.kernels.cuda.EmulatedDevice (test sources).
 //
-// Built by EmulatorBuild (a test helper) with g++: this file includes the generated kernels.inc (the
+// Built by Emulator.java (a test helper) with g++: this file includes the generated kernels.inc (the
 // .cu files) and registry.inc (one EMU_KERNEL line per kernel the PTX defines), so the emulator
 // runs exactly the kernels the GPU would.
 //
@@ -66,49 +66,104 @@ void register_all() {
 }
 
 // ---- fibers ---------------------------------------------------------------------------------
+//
+// On x86-64 a fiber switch is six pushes, a stack swap and six pops (emu_switch below): glibc's
+// swapcontext also saves the signal mask with a system call, which made the training-step tests
+// take minutes. Elsewhere, ucontext.
 
 const std::size_t STACK_BYTES = 256 * 1024;
 enum State { RUNNABLE, AT_BARRIER, DONE };
 
 struct Fiber {
+    void* sp;
     ucontext_t ctx;
     dim3 idx;
     State state;
-    bool barrier;  // reached at least one barrier
 };
 
-ucontext_t scheduler;
 std::vector<Fiber> fibers;
 std::vector<char*> stacks;
 Fiber* current = nullptr;
 bool direct = false;
-std::string failure;
 Invoker invoker;
 void** params;
 
-void fiber_main() {
+#if defined(__x86_64__)
+extern "C" void emu_switch(void** save_sp, void* load_sp);
+asm(R"(
+    .text
+    .globl emu_switch
+    .type emu_switch, @function
+emu_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size emu_switch, .-emu_switch
+)");
+void* scheduler_sp;
+#else
+ucontext_t scheduler;
+#endif
+
+void to_scheduler() {
+#if defined(__x86_64__)
+    emu_switch(&current->sp, scheduler_sp);
+#else
+    swapcontext(&current->ctx, &scheduler);
+#endif
+}
+
+[[noreturn]] void fiber_main() {
     invoker(params);
     current->state = DONE;
-    swapcontext(&current->ctx, &scheduler);
+    to_scheduler();
+    std::abort();  // a finished fiber is never resumed
 }
 
 void start_fiber(int t) {
     Fiber& f = fibers[t];
     f.idx = dim3{(unsigned) t, 0, 0};
     f.state = RUNNABLE;
-    f.barrier = false;
+#if defined(__x86_64__)
+    // a stack that emu_switch "returns" from into fiber_main, aligned as after a call
+    std::uintptr_t top = ((std::uintptr_t) (stacks[t] + STACK_BYTES)) & ~(std::uintptr_t) 15;
+    void** sp = reinterpret_cast<void**>(top);
+    *--sp = nullptr;                                         // fiber_main's return address (never used)
+    *--sp = reinterpret_cast<void*>(&fiber_main);             // where emu_switch's ret goes
+    for (int r = 0; r < 6; r++) {
+        *--sp = nullptr;                                     // rbp, rbx, r12-r15
+    }
+    f.sp = sp;
+#else
     getcontext(&f.ctx);
     f.ctx.uc_stack.ss_sp = stacks[t];
     f.ctx.uc_stack.ss_size = STACK_BYTES;
     f.ctx.uc_link = &scheduler;
     makecontext(&f.ctx, (void (*)()) fiber_main, 0);
+#endif
 }
 
 void resume(int t) {
     Fiber& f = fibers[t];
     current = &f;
     threadIdx = f.idx;
+#if defined(__x86_64__)
+    emu_switch(&scheduler_sp, f.sp);
+#else
     swapcontext(&scheduler, &f.ctx);
+#endif
     current = nullptr;
 }
 
@@ -171,8 +226,7 @@ void emu_syncthreads() {
                                  + std::to_string(threadIdx.x) + " reached");
     }
     current->state = AT_BARRIER;
-    current->barrier = true;
-    swapcontext(&current->ctx, &scheduler);
+    to_scheduler();
 }
 
 // ---- JNI ------------------------------------------------------------------------------------
