@@ -52,6 +52,13 @@ final class Emulator {
     }
 
     private static void build() throws IOException {
+        String prebuilt = System.getProperty("lethe.emulator.library");
+        if (prebuilt != null) {
+            // a library built earlier (a runtime without a JDK's headers: GpuCheck --emulator from the GPU pack)
+            System.load(Path.of(prebuilt).toAbsolutePath().toString());
+            loaded = true;
+            return;
+        }
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
             problem = "the CUDA emulator runs on Linux only (ucontext fibers)";
             return;
