@@ -52,8 +52,11 @@ import org.lethe.kernels.BackendProvider.Availability;
 final class JCudaDevice implements DeviceApi {
     private static final System.Logger LOG = System.getLogger("org.lethe.kernels.cuda");
 
-    /** A device pointer at a raw address: JCuda adds the byte offset to a null base. */
+    /** The base of raw addresses outside any allocation of this process (none are expected). */
     private static final CUdeviceptr NULL = new CUdeviceptr();
+
+    /** Every live allocation by its address, so that an address becomes its block's pointer plus an offset. */
+    private static final java.util.TreeMap<Long, AllocatedPointer> BLOCKS = new java.util.TreeMap<>();
 
     /** Process-wide: the primary context of each device used and the functions loaded into it. */
     private static final Map<Integer, Loaded> LOADED = new HashMap<>();
@@ -64,6 +67,8 @@ final class JCudaDevice implements DeviceApi {
 
     /** Reads the address JCuda stored into a pointer that cuMemAlloc filled. */
     private static final class AllocatedPointer extends CUdeviceptr {
+        long bytes;
+
         long address() {
             return getNativePointer() + getByteOffset();
         }
@@ -84,7 +89,17 @@ final class JCudaDevice implements DeviceApi {
         this.blas = Boolean.getBoolean("lethe.cuda.nocublas") ? null : JCublasLibrary.tryCreate(stream);
     }
 
+    /**
+     * The JCuda pointer for a device address: the pointer cuMemAlloc returned for the block that holds
+     * it, moved by {@link CUdeviceptr#withByteOffset} (the documented way to address inside a block).
+     */
     static CUdeviceptr at(long address) {
+        synchronized (BLOCKS) {
+            java.util.Map.Entry<Long, AllocatedPointer> e = BLOCKS.floorEntry(address);
+            if (e != null && address - e.getKey() < Math.max(1, e.getValue().bytes)) {
+                return address == e.getKey() ? e.getValue() : e.getValue().withByteOffset(address - e.getKey());
+            }
+        }
         return NULL.withByteOffset(address);
     }
 
@@ -248,13 +263,22 @@ final class JCudaDevice implements DeviceApi {
         makeCurrent();
         AllocatedPointer p = new AllocatedPointer();
         check(cuMemAlloc(p, bytes), "cuMemAlloc(" + bytes + ")");
-        return p.address();
+        p.bytes = bytes;
+        long a = p.address();
+        synchronized (BLOCKS) {
+            BLOCKS.put(a, p);
+        }
+        return a;
     }
 
     @Override
     public void free(long address) {
         makeCurrent();
-        check(cuMemFree(at(address)), "cuMemFree");
+        AllocatedPointer p;
+        synchronized (BLOCKS) {
+            p = BLOCKS.remove(address);
+        }
+        check(cuMemFree(p != null ? p : at(address)), "cuMemFree");
     }
 
     @Override
