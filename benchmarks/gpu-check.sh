@@ -19,7 +19,9 @@ PACK=${LETHE_GPU_PACK:-$ROOT/benchmarks/target/gpu-pack}
 LOGS=${OUT:-$ROOT/benchmarks/target/gpu-check}
 TESTS_SECONDS=${GPU_CHECK_TESTS_SECONDS:-150}
 TIMINGS_SECONDS=${GPU_CHECK_TIMINGS_SECONDS:-180}
-mkdir -p "$LOGS/tmp"
+# JCuda unpacks its native libraries into java.io.tmpdir: not under $OUT, whose files travel back
+SCRATCH=${TMPDIR:-/tmp}/lethe-gpu-check
+mkdir -p "$LOGS" "$SCRATCH"
 : > "$LOGS/gpu-check.log"
 
 say() {
@@ -48,7 +50,7 @@ fi
 say "java: $(head -1 "$LOGS/java-version.txt")"
 CP=$(sed "s#lib/#$PACK/lib/#g" "$PACK/classpath")
 CONSOLE=$(ls "$PACK"/lib/junit-platform-console-standalone-*.jar)
-JOPTS=(--add-modules jdk.incubator.vector -Xmx16g "-Djava.io.tmpdir=$LOGS/tmp")
+JOPTS=(--add-modules jdk.incubator.vector -Xmx16g "-Djava.io.tmpdir=$SCRATCH")
 
 # ---- the device --------------------------------------------------------------------------------
 if command -v nvidia-smi > /dev/null 2>&1; then
