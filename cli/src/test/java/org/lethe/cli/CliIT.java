@@ -218,6 +218,19 @@ class CliIT {
 
     @Test
     @Order(7)
+    void deviceCudaWithoutAGpuExitsWithOneLine() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.lethe.kernels.Backends.providers().stream()
+                .anyMatch(p -> p.name().equals("cuda") && p.probe().available()), "a GPU is present");
+        usage("--device cuda: no usable GPU: ", "train", "--dataset", "concrete", "--epochs", "1", "--device", "cuda");
+        Result r = lethe("train", "--dataset", "concrete", "--epochs", "1", "--device", "auto", "--out",
+                dir.resolve("auto-model.safetensors").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("lethe: --device auto: cpu ("), r.err());
+        assertTrue(r.err().contains("; no GPU: "), r.err());
+    }
+
+    @Test
+    @Order(8)
     void experimentAndUnlearnAreRecordedInTheDefaultLedger() throws Exception {
         // The runs above (working folder dir) append to runs/ledger.jsonl: the experiment, then the
         // unlearn; the failed commands append nothing.
