@@ -164,6 +164,11 @@ class CliIT {
         assertEquals(0, ev.exit(), ev.err());
         assertTrue(ev.out().contains("unlearned.safetensors"), ev.out());
         assertTrue(Files.exists(dir.resolve("eval.json")));
+        JsonNode evaluated = new ObjectMapper().readTree(dir.resolve("eval.json").toFile()).get("models").get("unlearned.safetensors");
+        for (String k : new String[] {"mia_forget", "mia_forget_scaled", "lt_auc", "lt_tpr_at_1pct_fpr",
+            "lt_forget_flagged_at_1pct_fpr"}) {
+            assertTrue(evaluated.get(k).isNumber(), "evaluate writes " + k);
+        }
         assertEquals(0, lethe("predict", "--model", u.toString(), "--dataset", "concrete", "--out", p.toString()).exit());
         List<String> lines = Files.readAllLines(p);
         assertEquals(1031, lines.size());
