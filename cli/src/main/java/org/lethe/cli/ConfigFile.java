@@ -22,6 +22,7 @@ import org.lethe.models.train.TrainConfig;
 import org.lethe.unlearning.BlindspotUnlearner;
 import org.lethe.unlearning.FinetuneUnlearner;
 import org.lethe.unlearning.GaussianUnlearner;
+import org.lethe.unlearning.experiment.AuditConfig;
 import org.lethe.unlearning.experiment.ExperimentConfig;
 import org.lethe.unlearning.experiment.Methods;
 import org.lethe.unlearning.metrics.AnamnesisIndex;
@@ -33,7 +34,8 @@ import org.lethe.unlearning.metrics.AnamnesisIndex;
  */
 final class ConfigFile {
     private static final Set<String> TOP = Set.of("dataset", "target", "model", "loss", "forget", "methods", "seeds",
-            "split_seed", "validation_fraction", "test_fraction", "original", "finetune", "gaussian", "blindspot", "ain");
+            "split_seed", "validation_fraction", "test_fraction", "original", "finetune", "gaussian", "blindspot", "ain",
+            "audits");
 
     private final String file;
     private final JsonNode root;
@@ -155,6 +157,39 @@ final class ConfigFile {
             }
         }
         return v;
+    }
+
+    /**
+     * The audits of the file's {@code "audits"} object ({@code {"shadow": ["lira", ...], "shadow_models": 16}}),
+     * over {@code base}; absent keys keep {@code base}'s values.
+     */
+    AuditConfig audits(AuditConfig base) {
+        JsonNode a = object("audits", Set.of("shadow", "shadow_models"));
+        if (a == null) {
+            return base;
+        }
+        List<String> shadow = base.shadow();
+        JsonNode sn = a.get("shadow");
+        if (sn != null) {
+            List<String> s = new ArrayList<>();
+            if (sn.isArray()) {
+                sn.forEach(x -> s.add(x.isTextual() && AuditConfig.SHADOW.contains(x.asText()) ? x.asText() : null));
+            }
+            if (!sn.isArray() || s.contains(null)) {
+                throw new UserError(file + ": 'audits.shadow' must be a list of " + String.join(", ", AuditConfig.SHADOW)
+                        + " (or empty), got " + sn);
+            }
+            shadow = s;
+        }
+        JsonNode kn = a.get("shadow_models");
+        int k = base.shadowModels();
+        if (kn != null) {
+            if (!(kn.isIntegralNumber() && kn.canConvertToInt() && kn.asInt() >= 4 && kn.asInt() % 2 == 0)) {
+                throw new UserError(file + ": 'audits.shadow_models' must be an even whole number of at least 4, got " + kn);
+            }
+            k = kn.asInt();
+        }
+        return new AuditConfig(shadow, k);
     }
 
     /** The defaults of {@code base} with this file's settings applied; every value is checked here, naming its key. */

@@ -10,6 +10,7 @@ import org.lethe.unlearning.UnlearningTask;
 import org.lethe.unlearning.experiment.Experiment;
 import org.lethe.unlearning.experiment.ExperimentConfig;
 import org.lethe.unlearning.metrics.Distances;
+import org.lethe.unlearning.metrics.LossThreshold;
 import org.lethe.unlearning.metrics.MembershipInference;
 import org.lethe.unlearning.metrics.Predictions;
 import org.lethe.unlearning.metrics.RegressionErrors;
@@ -17,7 +18,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code lethe evaluate}: the metrics of checkpoints against a Retrain checkpoint. */
+/**
+ * {@code lethe evaluate}: the metrics of checkpoints against a Retrain checkpoint; the JSON file
+ * ({@code --out}) also has the scale-aware SVC attack and the loss-threshold attack (docs/audits.md).
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Metrics of one or more checkpoints against a Retrain checkpoint (same data, split and forget rows).")
 final class EvaluateCommand implements Callable<Integer> {
@@ -55,7 +59,16 @@ final class EvaluateCommand implements Callable<Integer> {
             m.put("forget_test_mae", UnlearnCommand.mae(l.model(), task, task.forget().testForget()));
             m.put("w1_to_retrain", Distances.wasserstein1(f[0], retrainForget));
             m.put("mean_abs_diff_to_retrain", Distances.meanAbsoluteDifference(f[0], retrainForget));
-            m.put("mia_forget", MembershipInference.attack(l.model(), task, 8).forgetMemberFraction());
+            MembershipInference.Losses losses = MembershipInference.losses(l.model(), task, 8);
+            m.put("mia_forget", MembershipInference.attack(losses.members(), losses.nonMembers(), losses.forget())
+                    .forgetMemberFraction());
+            m.put("mia_forget_scaled", MembershipInference.attackScaled(losses.members(), losses.nonMembers(), losses.forget())
+                    .forgetMemberFraction());
+            LossThreshold.Result lt = LossThreshold.attack(losses.members(), losses.nonMembers(), losses.forget());
+            m.put("lt_auc", lt.auc());
+            m.put("lt_tpr_at_1pct_fpr", lt.tprAt1());
+            m.put("lt_tpr_at_0_1pct_fpr", lt.tprAt01());
+            m.put("lt_forget_flagged_at_1pct_fpr", lt.forgetFlaggedAt1());
             json.put(p.getFileName().toString(), m);
             t.row(p.getFileName() + (p == retrain ? " (target)" : ""), Table.number((double) m.get("retain_test_mae")),
                     Table.number((double) m.get("forget_test_mae")), Table.number((double) m.get("w1_to_retrain")),

@@ -13,6 +13,7 @@ import org.lethe.models.io.Checkpoint;
 import org.lethe.models.train.ConsoleProgress;
 import org.lethe.models.train.ProgressListener;
 import org.lethe.unlearning.UnlearningTask;
+import org.lethe.unlearning.experiment.AuditConfig;
 import org.lethe.unlearning.experiment.Experiment;
 import org.lethe.unlearning.experiment.ExperimentConfig;
 import org.lethe.unlearning.experiment.ExperimentResult;
@@ -48,6 +49,16 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--no-ain", description = "skip the anamnesis index (it relearns every model)")
     boolean noAin;
+
+    @Option(names = "--audits", paramLabel = "LIST", split = ",",
+            description = {"shadow-model privacy audits to add: lira,ulira,neurips, all or none (default: none).",
+                "The scale-aware SVC attack and the loss-threshold attack always run. See docs/audits.md"})
+    List<String> audits;
+
+    @Option(names = "--shadow-models", paramLabel = "K",
+            description = "shadow models per seed for --audits: even, at least 4 (default: "
+                    + AuditConfig.DEFAULT_SHADOW_MODELS + "; 16-64 is the cheap setting)")
+    Integer shadowModels;
 
     @Option(names = "--config", paramLabel = "FILE.json", description = "settings as JSON (the keys of results.json's config)")
     Path config;
@@ -93,6 +104,7 @@ final class ExperimentCommand implements Callable<Integer> {
         if (noAin) {
             c = c.withAin(false);
         }
+        AuditConfig auditConfig = auditConfig(file);
         // Check the data and the forget request before any file is written.
         UnlearningTask task = Experiment.task(c);
         ledger.check();
@@ -104,11 +116,20 @@ final class ExperimentCommand implements Callable<Integer> {
                 task.split().test().length, c.forget(), task.forget().trainForget().length);
         System.err.printf("lethe: model %s, methods original, retrain, %s; seeds %s; %s%n", c.model().architecture(),
                 String.join(", ", c.methods()), c.seeds(), backend.description());
+        if (auditConfig.anyShadow()) {
+            System.err.printf("lethe: audits %s with %d shadow models per seed%n", String.join(", ", auditConfig.shadow()),
+                    auditConfig.shadowModels());
+        }
         List<String> saved = new ArrayList<>();
-        ExperimentResult r = Experiment.run(c, new Experiment.Listener() {
+        ExperimentResult r = Experiment.run(c, auditConfig, new Experiment.Listener() {
             @Override
             public ProgressListener phase(String label) {
                 return ConsoleProgress.stderr(label);
+            }
+
+            @Override
+            public void note(String line) {
+                System.err.println("lethe: " + line);
             }
 
             @Override
@@ -124,9 +145,42 @@ final class ExperimentCommand implements Callable<Integer> {
         ledger.append(record(c, task, r, dir, saved), dir.path);
         System.out.println();
         System.out.print(Table.summary(r.summary(), Units.of(c.dataset())));
+        if (auditConfig.anyShadow()) {
+            System.out.println();
+            System.out.print(Table.audits(r.summary()));
+        }
         System.out.printf(java.util.Locale.ROOT, "%n%d models, %.1fs. Results: %s (report.html, results.json, results.csv)%n",
                 saved.size(), r.seconds(), dir.path);
         return 0;
+    }
+
+    /** The audits: the configuration file's, then --audits and --shadow-models. */
+    private AuditConfig auditConfig(ConfigFile file) {
+        AuditConfig a = file != null ? file.audits(AuditConfig.cheap()) : AuditConfig.cheap();
+        if (audits != null) {
+            List<String> shadow;
+            if (audits.size() == 1 && audits.get(0).equals("all")) {
+                shadow = AuditConfig.SHADOW;
+            } else if (audits.size() == 1 && audits.get(0).equals("none")) {
+                shadow = List.of();
+            } else {
+                for (String name : audits) {
+                    if (!AuditConfig.SHADOW.contains(name)) {
+                        throw new UserError("--audits: unknown audit '" + name + "'; known: "
+                                + String.join(", ", AuditConfig.SHADOW) + ", all or none");
+                    }
+                }
+                shadow = audits;
+            }
+            a = a.withShadow(shadow);
+        }
+        if (shadowModels != null) {
+            if (shadowModels < 4 || shadowModels % 2 != 0) {
+                throw new UserError("--shadow-models: must be an even number of at least 4, got " + shadowModels);
+            }
+            a = a.withShadowModels(shadowModels);
+        }
+        return a;
     }
 
     /**

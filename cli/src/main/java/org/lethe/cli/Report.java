@@ -33,11 +33,21 @@ import org.lethe.unlearning.metrics.Distances;
 /**
  * The report of an experiment: PNG charts in {@code charts/} (retain and forget error per method with
  * error bars, W1 and membership attack per method, time per method, the histogram of relative
- * prediction difference to Retrain, training curves) and {@code report.html}, one self-contained page
- * with the method-by-metric table and every chart embedded (each names its file).
+ * prediction difference to Retrain, training curves, the privacy audits per method and the ROC curves
+ * of the loss-threshold attack and, when it ran, of LiRA) and {@code report.html}, one self-contained
+ * page with the method-by-metric table, the audits table and every chart embedded (each names its file).
  */
 final class Report {
-    static final List<String> CHARTS = List.of("errors.png", "w1.png", "mia.png", "time.png", "histogram.png", "curves.png");
+    /** The charts of every report; {@code lira-roc.png} is added when LiRA ran. */
+    static final List<String> CHARTS = List.of("errors.png", "w1.png", "mia.png", "time.png", "histogram.png", "curves.png",
+            "audits.png", "roc.png");
+    /** The audits table of the report: key, column heading. */
+    static final String[][] AUDITS = {{"mia_forget", "SVC (paper)"}, {"mia_forget_scaled", "SVC (scale-aware)"},
+        {"lt_auc", "LT AUC"}, {"lt_tpr_at_1pct_fpr", "LT TPR at 1% FPR"}, {"lt_tpr_at_0_1pct_fpr", "LT TPR at 0.1% FPR"},
+        {"lt_forget_flagged_at_1pct_fpr", "LT forget flagged at 1% FPR"}, {"lira_auc", "LiRA AUC"},
+        {"lira_tpr_at_1pct_fpr", "LiRA TPR at 1% FPR"}, {"lira_tpr_at_0_1pct_fpr", "LiRA TPR at 0.1% FPR"},
+        {"ulira_accuracy", "U-LiRA accuracy"}, {"ulira_auc", "U-LiRA AUC"}, {"neurips_forgetting_quality", "NeurIPS F"},
+        {"neurips_utility", "NeurIPS utility"}, {"neurips_score", "NeurIPS score"}};
     private static final int W = 820;
     private static final int H = 420;
 
@@ -55,7 +65,11 @@ final class Report {
         charts.put("time.png", png(metricBars(r, "seconds", "Wall time per method", "seconds", false)));
         charts.put("histogram.png", png(histogram(r)));
         charts.put("curves.png", png(curves(r)));
-        try {
+        charts.put("audits.png", png(audits(r)));
+        charts.put("roc.png", png(roc(r, "lt_roc", "Loss-threshold attack: ROC, retain training rows vs test rows (first seed)")));
+        if (r.runs().stream().anyMatch(run -> run.details().get("lira_roc") != null)) {
+            charts.put("lira-roc.png", png(roc(r, "lira_roc", "LiRA: ROC, forget rows vs test rows (first seed)")));
+        }        try {
             java.nio.file.Files.createDirectories(dir.file("charts"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + dir.file("charts"), e);
@@ -126,6 +140,67 @@ final class Report {
         return c;
     }
 
+    /** Every audit in [0, 1] per method, grouped: mean ± sd over seeds. */
+    private static JFreeChart audits(ExperimentResult r) {
+        String[][] shown = {{"mia_forget", "SVC (paper)"}, {"mia_forget_scaled", "SVC (scale-aware)"}, {"lt_auc", "LT AUC"},
+            {"lt_forget_flagged_at_1pct_fpr", "LT forget flagged at 1% FPR"}, {"lira_auc", "LiRA AUC"},
+            {"ulira_accuracy", "U-LiRA accuracy"}, {"neurips_forgetting_quality", "NeurIPS F"}};
+        DefaultStatisticalCategoryDataset d = new DefaultStatisticalCategoryDataset();
+        r.summary().forEach((m, s) -> {
+            for (String[] k : shown) {
+                add(d, s.get(k[0]), k[1], m);
+            }
+        });
+        JFreeChart c = ChartFactory.createBarChart("Privacy audits per method (mean ± sd; Retrain's values are the target)",
+                "method", "value", d, PlotOrientation.VERTICAL, true, false, false);
+        CategoryPlot p = c.getCategoryPlot();
+        StatisticalBarRenderer rend = new StatisticalBarRenderer();
+        rend.setErrorIndicatorPaint(Color.BLACK);
+        p.setRenderer(rend);
+        p.getRangeAxis().setRange(0, 1.05);
+        style(p);
+        return c;
+    }
+
+    /** ROC curves (the corners stored in each run's details under {@code key}) of the first seed, one per method. */
+    @SuppressWarnings("unchecked")
+    private static JFreeChart roc(ExperimentResult r, String key, String title) {
+        XYSeriesCollection d = new XYSeriesCollection();
+        long first = r.runs().isEmpty() ? 0 : r.runs().get(0).seed();
+        for (MethodRun run : r.runs()) {
+            Object o = run.details().get(key);
+            if (run.seed() != first || !(o instanceof Map)) {
+                continue;
+            }
+            Map<String, Object> curve = (Map<String, Object>) o;
+            double[] fpr = (double[]) curve.get("fpr");
+            double[] tpr = (double[]) curve.get("tpr");
+            Double auc = run.metrics().get(key.equals("lt_roc") ? "lt_auc" : "lira_auc");
+            XYSeries s = new XYSeries(run.method() + (auc != null && Double.isFinite(auc)
+                    ? String.format(java.util.Locale.ROOT, " (AUC %.3f)", auc) : ""), false, true);
+            for (int i = 0; i < fpr.length; i++) {
+                s.add(fpr[i], tpr[i]);
+            }
+            d.addSeries(s);
+        }
+        XYSeries chance = new XYSeries("chance", false, true);
+        chance.add(0, 0);
+        chance.add(1, 1);
+        d.addSeries(chance);
+        JFreeChart c = ChartFactory.createXYLineChart(title, "false-positive rate", "true-positive rate", d,
+                PlotOrientation.VERTICAL, true, false, false);
+        XYPlot p = c.getXYPlot();
+        p.setBackgroundPaint(Color.WHITE);
+        p.setRangeGridlinePaint(new Color(200, 200, 200));
+        p.setDomainGridlinePaint(new Color(220, 220, 220));
+        p.getDomainAxis().setRange(0, 1);
+        p.getRangeAxis().setRange(0, 1);
+        p.getRenderer().setSeriesPaint(d.getSeriesCount() - 1, Color.GRAY);
+        p.getRenderer().setSeriesStroke(d.getSeriesCount() - 1, new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
+        return c;
+    }
+
     private static JFreeChart histogram(ExperimentResult r) {
         DefaultCategoryDataset d = new DefaultCategoryDataset();
         Map<String, int[]> sums = new LinkedHashMap<>();
@@ -192,6 +267,36 @@ final class Report {
         return String.valueOf(o).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
+    /** The audits table: every audit that ran (a column is left out when no method has it). */
+    private static void auditsTable(StringBuilder h, ExperimentResult r) {
+        List<String[]> cols = new ArrayList<>();
+        for (String[] c : AUDITS) {
+            if (r.summary().values().stream().anyMatch(s -> s.get(c[0]) != null && s.get(c[0]).n() > 0)) {
+                cols.add(c);
+            }
+        }
+        h.append("<h2>Privacy audits</h2>\n<table><tr><th>method</th>");
+        for (String[] c : cols) {
+            h.append("<th>").append(esc(c[1])).append("</th>");
+        }
+        h.append("</tr>\n");
+        r.summary().forEach((m, s) -> {
+            h.append(m.equals("retrain") ? "<tr class=\"target\"><td>retrain (target)</td>" : "<tr><td>" + esc(m) + "</td>");
+            for (String[] c : cols) {
+                h.append("<td>").append(esc(Table.meanSd(s.get(c[0])))).append("</td>");
+            }
+            h.append("</tr>\n");
+        });
+        h.append("</table>\n<p>Definitions in docs/audits.md. SVC: the paper's attack and its scale-aware version (losses "
+                + "standardised on the attacker's training sample), the fraction of forget rows called members. LT: the "
+                + "loss-threshold attack (lower loss = member) over retain training rows against test rows, its ROC AUC, TPR "
+                + "at 1% and 0.1% FPR, and the fraction of forget rows it flags at 1% FPR. LiRA: shadow-model likelihood "
+                + "ratio on the forget rows against the test rows. U-LiRA: how well a per-example likelihood ratio tells "
+                + "this method's unlearned shadow models from retrained ones (0.5 = perfect unlearning). NeurIPS: the 2023 "
+                + "challenge's forgetting quality F (1 = indistinguishable from retraining), the utility ratio and their "
+                + "product. Retrain's row is the target of every column.</p>\n");
+    }
+
     private static String html(ExperimentResult r, String command, String unit, Map<String, byte[]> charts) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Lethe: ")
@@ -226,17 +331,24 @@ final class Report {
         h.append("</table>\n<p>Mean ± sample standard deviation over seeds. MIA: the paper's attack (RBF SVC, C = 3, γ = 1, "
                 + "on per-row L1 losses), the fraction of forget rows it calls members. AIN: relearning steps relative to "
                 + "Retrain's.</p>\n");
-        String[] captions = {"Retain and forget cohort error on the test rows.", "Distance of each model's predictions on "
-            + "the forget rows to Retrain's.", "Membership attack; the red line is Retrain's value.", "Wall time, training of "
-            + "the blindspot model included.", "The paper's figure: how far each model's predictions are from Retrain's, "
-            + "relative to the target.", "Original's and Retrain's training and validation losses."};
-        int i = 0;
+        auditsTable(h, r);
+        Map<String, String> captions = Map.of("errors.png", "Retain and forget cohort error on the test rows.", "w1.png",
+            "Distance of each model's predictions on the forget rows to Retrain's.", "mia.png",
+            "Membership attack; the red line is Retrain's value.", "time.png",
+            "Wall time, training of the blindspot model included.", "histogram.png",
+            "The paper's figure: how far each model's predictions are from Retrain's, relative to the target.", "curves.png",
+            "Original's and Retrain's training and validation losses.", "audits.png",
+            "The privacy audits (table above); for each the target is Retrain's bar, not the lowest or the highest.", "roc.png",
+            "The loss-threshold attack's ROC over retain training rows (members) and test rows (non-members), per method, "
+            + "first seed; the dashed line is chance.", "lira-roc.png",
+            "LiRA's ROC over the forget rows (positives) and the test rows (negatives), per method, first seed; Retrain's "
+            + "curve is the target.");
         for (Map.Entry<String, byte[]> e : charts.entrySet()) {
             h.append("<figure><img alt=\"").append(esc(e.getKey())).append("\" data-file=\"charts/").append(esc(e.getKey()))
                     .append("\" width=\"").append(W).append("\" src=\"data:image/png;base64,")
                     .append(Base64.getEncoder().encodeToString(e.getValue())).append("\"><figcaption>")
-                    .append(esc(captions[i++])).append(" (<a href=\"charts/").append(esc(e.getKey())).append("\">charts/")
-                    .append(esc(e.getKey())).append("</a>)</figcaption></figure>\n");
+                    .append(esc(captions.getOrDefault(e.getKey(), ""))).append(" (<a href=\"charts/").append(esc(e.getKey()))
+                    .append("\">charts/").append(esc(e.getKey())).append("</a>)</figcaption></figure>\n");
         }
         h.append("<h2>Run</h2><p>Command <code>").append(esc(command)).append("</code><br>Data hash <code>")
                 .append(esc(r.dataHash())).append("</code><br>Code version <code>").append(esc(r.codeVersion()))

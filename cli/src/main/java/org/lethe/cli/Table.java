@@ -79,4 +79,28 @@ final class Table {
         });
         return t.render();
     }
+
+    /** The privacy audits of an experiment, one row per method (Retrain's row is the target). */
+    static String audits(Map<String, Map<String, Summary>> summary) {
+        String[][] cols = {{"mia_forget", "SVC"}, {"mia_forget_scaled", "SVC scaled"}, {"lt_auc", "LT AUC"},
+            {"lt_tpr_at_1pct_fpr", "LT TPR@1%"}, {"lt_forget_flagged_at_1pct_fpr", "LT forget@1%"}, {"lira_auc", "LiRA AUC"},
+            {"lira_tpr_at_1pct_fpr", "LiRA TPR@1%"}, {"ulira_accuracy", "U-LiRA acc"}, {"neurips_forgetting_quality", "NeurIPS F"},
+            {"neurips_score", "NeurIPS score"}};
+        Table t = new Table();
+        String[] head = new String[cols.length + 1];
+        head[0] = "audit";
+        for (int i = 0; i < cols.length; i++) {
+            head[i + 1] = cols[i][1];
+        }
+        t.row(head);
+        summary.forEach((method, metrics) -> {
+            String[] r = new String[cols.length + 1];
+            r[0] = method.equals("retrain") ? "retrain (target)" : method;
+            for (int i = 0; i < cols.length; i++) {
+                r[i + 1] = meanSd(metrics.get(cols[i][0]));
+            }
+            t.row(r);
+        });
+        return t.render();
+    }
 }

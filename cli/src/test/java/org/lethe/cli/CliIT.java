@@ -112,13 +112,18 @@ class CliIT {
         assertTrue(r.get("dataset").get("hash").asText().startsWith("sha256:"));
         for (String m : new String[] {"original", "retrain", "finetune", "gaussian", "blindspot"}) {
             JsonNode metrics = r.get("methods").get(m);
-            for (String k : new String[] {"retain_test_mae", "forget_test_mae", "w1_to_retrain", "mia_forget", "ain", "seconds"}) {
+            for (String k : new String[] {"retain_test_mae", "forget_test_mae", "w1_to_retrain", "mia_forget", "ain", "seconds",
+                "mia_forget_scaled", "lt_auc", "lt_tpr_at_1pct_fpr", "lt_tpr_at_0_1pct_fpr", "lt_forget_flagged_at_1pct_fpr"}) {
                 JsonNode v = metrics.get(k);
                 assertTrue(v != null && v.has("mean") && v.has("sd") && v.get("n").asInt() >= 1, m + " " + k);
             }
         }
         assertEquals(0.0, r.get("methods").get("retrain").get("w1_to_retrain").get("mean").asDouble(), 0.0);
         assertEquals(10, r.get("runs").size());
+        assertEquals("{\"shadow\":[],\"shadow_models\":16}", r.get("config").get("audits").toString(), "no shadow audits by default");
+        JsonNode roc = r.get("runs").get(0).get("details").get("lt_roc");
+        assertEquals(roc.get("fpr").size(), roc.get("tpr").size());
+        assertFalse(r.get("methods").get("original").has("lira_auc"));
         JsonNode manifest = new ObjectMapper().readTree(run.resolve("manifest.json").toFile());
         for (String k : new String[] {"config", "seeds", "data_hashes", "code_version", "java_version", "backend", "command"}) {
             assertTrue(manifest.has(k), "manifest " + k);
@@ -159,6 +164,11 @@ class CliIT {
         assertEquals(0, ev.exit(), ev.err());
         assertTrue(ev.out().contains("unlearned.safetensors"), ev.out());
         assertTrue(Files.exists(dir.resolve("eval.json")));
+        JsonNode evaluated = new ObjectMapper().readTree(dir.resolve("eval.json").toFile()).get("models").get("unlearned.safetensors");
+        for (String k : new String[] {"mia_forget", "mia_forget_scaled", "lt_auc", "lt_tpr_at_1pct_fpr",
+            "lt_forget_flagged_at_1pct_fpr"}) {
+            assertTrue(evaluated.get(k).isNumber(), "evaluate writes " + k);
+        }
         assertEquals(0, lethe("predict", "--model", u.toString(), "--dataset", "concrete", "--out", p.toString()).exit());
         List<String> lines = Files.readAllLines(p);
         assertEquals(1031, lines.size());
@@ -254,5 +264,43 @@ class CliIT {
         assertTrue(cut.err().contains("cut.jsonl: line 1 (seq 2): deleted"), cut.err());
         assertFalse(cut.err().contains("\tat "), cut.err());
         usage("missing.jsonl does not exist", "ledger", "verify", "missing.jsonl");
+    }
+
+    @Test
+    @Order(8)
+    void auditsEndToEnd() throws Exception {
+        usage("--audits: unknown audit 'magic'; known: lira, ulira, neurips, all or none", "experiment", "--audits", "magic");
+        usage("--shadow-models: must be an even number of at least 4, got 3", "experiment", "--audits", "lira",
+                "--shadow-models", "3");
+        Path audited = dir.resolve("audited");
+        Path ledger = dir.resolve("audits-ledger.jsonl");
+        Result r = lethe("experiment", "--dataset", "concrete", "--seeds", "1", "--epochs", "4", "--no-ain", "--methods",
+                "gaussian", "--audits", "all", "--shadow-models", "4", "--ledger", ledger.toString(), "--out", audited.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("audits lira, ulira, neurips with 4 shadow models per seed"), r.err());
+        assertTrue(r.out().contains("U-LiRA acc") && r.out().contains("NeurIPS F"), r.out());
+        JsonNode j = new ObjectMapper().readTree(audited.resolve("results.json").toFile());
+        assertEquals("{\"shadow\":[\"lira\",\"ulira\",\"neurips\"],\"shadow_models\":4}", j.get("config").get("audits").toString());
+        for (String m : new String[] {"original", "retrain", "gaussian"}) {
+            for (String k : new String[] {"lira_auc", "lira_tpr_at_1pct_fpr", "lira_tpr_at_0_1pct_fpr", "ulira_accuracy",
+                "ulira_auc", "neurips_forgetting_quality", "neurips_utility", "neurips_score"}) {
+                JsonNode v = j.get("methods").get(m).get(k);
+                assertTrue(v != null && v.get("n").asInt() == 1, m + " " + k);
+            }
+        }
+        String html = Files.readString(audited.resolve("report.html"));
+        assertTrue(html.contains("<h2>Privacy audits</h2>") && html.contains("U-LiRA accuracy"), "audits table");
+        assertTrue(html.contains("data-file=\"charts/lira-roc.png\"") && Files.size(audited.resolve("charts/lira-roc.png")) > 1000);
+        // the audits of results.json's config, given back with --config, repeat the run
+        Path again = dir.resolve("again.json");
+        Files.writeString(again, "{\"audits\": " + j.get("config").get("audits") + "}");
+        Path rerun = dir.resolve("audited-again");
+        Result r2 = lethe("experiment", "--dataset", "concrete", "--seeds", "1", "--epochs", "4", "--no-ain", "--methods",
+                "gaussian", "--config", again.toString(), "--ledger", ledger.toString(), "--out", rerun.toString());
+        assertEquals(0, r2.exit(), r2.err());
+        JsonNode j2 = new ObjectMapper().readTree(rerun.resolve("results.json").toFile());
+        assertEquals(j.get("methods").toString().replaceAll("\"seconds\":\\{[^}]*}|\"speedup\":\\{[^}]*}", ""),
+                j2.get("methods").toString().replaceAll("\"seconds\":\\{[^}]*}|\"speedup\":\\{[^}]*}", ""),
+                "the same results but for wall time");
     }
 }

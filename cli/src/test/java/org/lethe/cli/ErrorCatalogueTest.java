@@ -446,6 +446,17 @@ class ErrorCatalogueTest {
     }
 
     @Test
+    void unknownAudits() {
+        fails("unknown-audits", experiment("--audits", "lira,magic"), "'magic'", "--audits");
+    }
+
+    @Test
+    void shadowModels() {
+        fails("shadow-models", experiment("--audits", "lira", "--shadow-models", "5"), "--shadow-models", "got 5");
+        fails("shadow-models", experiment("--shadow-models", "2"), "--shadow-models", "got 2");
+    }
+
+    @Test
     void unknownMethod() {
         String out = fresh("u.safetensors");
         fails("unknown-method", args("unlearn", "--model", original.toString(), "--method", "magic", "--out", out), "'magic'");
@@ -706,6 +717,24 @@ class ErrorCatalogueTest {
     @Test
     void configNotASection() throws IOException {
         fails("config-not-a-section", config("section.json", "{\"original\": 5}"), "section.json", "'original'");
+        fails("config-not-a-section", config("audits-section.json", "{\"audits\": [\"lira\"]}"), "audits-section.json",
+                "'audits'");
+    }
+
+    @Test
+    void configAuditsShadow() throws IOException {
+        fails("config-audits-shadow", config("audits-shadow.json", "{\"audits\": {\"shadow\": [\"lira\", \"magic\"]}}"),
+                "audits-shadow.json", "'audits.shadow'", "magic");
+        fails("config-audits-shadow", config("audits-shadow-text.json", "{\"audits\": {\"shadow\": \"lira\"}}"),
+                "audits-shadow-text.json", "'audits.shadow'");
+    }
+
+    @Test
+    void configAuditsShadowModels() throws IOException {
+        fails("config-audits-shadow-models", config("audits-k.json", "{\"audits\": {\"shadow_models\": 7}}"),
+                "audits-k.json", "'audits.shadow_models'", "got 7");
+        fails("config-audits-shadow-models", config("audits-k2.json", "{\"audits\": {\"shadow_models\": 2.5}}"),
+                "audits-k2.json", "'audits.shadow_models'", "got 2.5");
     }
 
     @Test

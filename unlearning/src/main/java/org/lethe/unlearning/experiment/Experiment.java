@@ -23,6 +23,7 @@ import org.lethe.unlearning.UnlearningResult;
 import org.lethe.unlearning.UnlearningTask;
 import org.lethe.unlearning.metrics.AnamnesisIndex;
 import org.lethe.unlearning.metrics.Distances;
+import org.lethe.unlearning.metrics.LossThreshold;
 import org.lethe.unlearning.metrics.MembershipInference;
 import org.lethe.unlearning.metrics.Predictions;
 import org.lethe.unlearning.metrics.RegressionErrors;
@@ -42,6 +43,10 @@ public final class Experiment {
 
         /** A model is ready ({@code original}, {@code retrain} or a method). */
         default void model(String method, long seed, RegressionModel model, UnlearningTask task) {
+        }
+
+        /** A line of progress that is not a training run (the shadow models of the audits). */
+        default void note(String line) {
         }
     }
 
@@ -76,7 +81,13 @@ public final class Experiment {
         return new UnlearningTask(norm.apply(raw), split, forget, c.loss(), norm, c.model());
     }
 
+    /** The protocol with the cheap audits only (no shadow models). */
     public static ExperimentResult run(ExperimentConfig c, Listener listener) {
+        return run(c, AuditConfig.cheap(), listener);
+    }
+
+    /** The protocol with the given audits; the audits' settings are recorded as {@code config.audits}. */
+    public static ExperimentResult run(ExperimentConfig c, AuditConfig audits, Listener listener) {
         long start = System.nanoTime();
         UnlearningTask task = task(c);
         List<MethodRun> runs = new ArrayList<>();
@@ -93,7 +104,8 @@ public final class Experiment {
             String fingerprint = fingerprint(original);
             UnlearningResult retrain = Methods.create("retrain", c).unlearn(original, task, seed, listener.phase(at + "retrain"));
             listener.model("retrain", seed, retrain.model(), task);
-            Evaluator eval = new Evaluator(c, task, original, retrain.model(), seed);
+            ShadowAudits shadows = audits.anyShadow() ? new ShadowAudits(c, audits, task, seed, listener, at) : null;
+            Evaluator eval = new Evaluator(c, task, original, retrain.model(), seed, shadows);
             runs.add(eval.run("original", new UnlearningResult(original, tr.steps(), originalSeconds, Map.of()), tr.history(),
                     retrain.seconds()));
             runs.add(eval.run("retrain", retrain, List.of(), retrain.seconds()));
@@ -106,8 +118,19 @@ public final class Experiment {
                 throw new IllegalStateException("an unlearning method changed the original model (seed " + seed + ")");
             }
         }
-        return new ExperimentResult(c.describe(), task.data().hash(), task.split().describe(), task.forget().describe(),
+        Map<String, Object> described = new LinkedHashMap<>(c.describe());
+        described.put("audits", audits.describe());
+        return new ExperimentResult(described, task.data().hash(), task.split().describe(), task.forget().describe(),
                 runs, summarise(runs), BuildInfo.codeVersion(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** An ROC curve as results.json stores it: {@code {"fpr": [...], "tpr": [...]}} (its corners). */
+    static Map<String, Object> curve(org.lethe.unlearning.metrics.Roc roc) {
+        double[][] c = roc.corners();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("fpr", c[0]);
+        out.put("tpr", c[1]);
+        return out;
     }
 
     /** A hash of every tensor of a model's state. */
@@ -145,8 +168,11 @@ public final class Experiment {
         private final double[] retrainForget;
         private final double threshold;
         private final AnamnesisIndex.Relearn retrainRelearn;
+        private final ShadowAudits shadows;
 
-        Evaluator(ExperimentConfig config, UnlearningTask task, RegressionModel original, RegressionModel retrain, long seed) {
+        Evaluator(ExperimentConfig config, UnlearningTask task, RegressionModel original, RegressionModel retrain, long seed,
+                  ShadowAudits shadows) {
+            this.shadows = shadows;
             this.config = config;
             this.task = task;
             this.original = original;
@@ -171,8 +197,17 @@ public final class Experiment {
             double[][] forget = Predictions.of(model, task.forgetRows(), task.normalizer());
             m.put("w1_to_retrain", Distances.wasserstein1(forget[0], retrainForget));
             m.put("mean_abs_diff_to_retrain", Distances.meanAbsoluteDifference(forget[0], retrainForget));
-            MembershipInference.Result mia = MembershipInference.attack(model, task, seed + 7);
+            MembershipInference.Losses losses = MembershipInference.losses(model, task, seed + 7);
+            MembershipInference.Result mia = MembershipInference.attack(losses.members(), losses.nonMembers(), losses.forget());
             m.put("mia_forget", mia.forgetMemberFraction());
+            MembershipInference.Result scaled = MembershipInference.attackScaled(losses.members(), losses.nonMembers(),
+                    losses.forget());
+            m.put("mia_forget_scaled", scaled.forgetMemberFraction());
+            LossThreshold.Result lt = LossThreshold.attack(losses.members(), losses.nonMembers(), losses.forget());
+            m.put("lt_auc", lt.auc());
+            m.put("lt_tpr_at_1pct_fpr", lt.tprAt1());
+            m.put("lt_tpr_at_0_1pct_fpr", lt.tprAt01());
+            m.put("lt_forget_flagged_at_1pct_fpr", lt.forgetFlaggedAt1());
             if (retrainRelearn != null) {
                 AnamnesisIndex.Relearn rl = method.equals("retrain") ? retrainRelearn
                         : AnamnesisIndex.relearn(model, task, threshold, config.ain(), seed + 99);
@@ -188,6 +223,15 @@ public final class Experiment {
             details.put("mia_members", mia.members());
             details.put("mia_non_members", mia.nonMembers());
             details.put("mia_support_vectors", mia.supportVectors());
+            details.put("mia_scaled_support_vectors", scaled.supportVectors());
+            details.put("lt_loss_threshold_at_1pct_fpr", lt.lossThreshold());
+            details.put("lt_roc", curve(lt.roc()));
+            if (shadows != null) {
+                if (method.equals("original")) {
+                    details.put("shadow_training_seconds", shadows.trainingSeconds());
+                }
+                shadows.evaluate(method, model, m, details);
+            }
             return new MethodRun(method, seed, m, hist, history, details);
         }
 
