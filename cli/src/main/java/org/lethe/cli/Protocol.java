@@ -61,9 +61,7 @@ final class Protocol {
             } catch (IllegalArgumentException e) {
                 throw new UserError("--loss: " + e.getMessage());
             }
-            out = new ExperimentConfig(out.dataset(), out.target(), out.model(), l, out.forget(), out.methods(), out.seeds(),
-                    out.splitSeed(), out.validation(), out.test(), out.original().withLoss(l), out.finetune(), out.gaussian(),
-                    out.blindspot(), out.computeAin(), out.ain());
+            out = out.withLoss(l);
         }
         return out;
     }
@@ -152,8 +150,7 @@ final class Protocol {
         double val = metadataNumber(file, m, "lethe.validation_fraction", 0.1, false);
         double test = metadataNumber(file, m, "lethe.test_fraction", 0.2, false);
         String f = forget != null ? forget : m.getOrDefault("lethe.forget", c.forget());
-        c = new ExperimentConfig(c.dataset(), c.target(), c.model(), c.loss(), f, c.methods(), c.seeds(), splitSeed, val, test,
-                c.original(), c.finetune(), c.gaussian(), c.blindspot(), c.computeAin(), c.ain());
+        c = c.withForget(f).withSplit(splitSeed, val, test);
         checkInputs(l.model(), Experiment.load(c).inputShape(), key);
         return c;
     }

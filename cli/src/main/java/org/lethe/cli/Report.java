@@ -79,7 +79,9 @@ final class Report {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(200, 200, 200));
         CategoryAxis x = plot.getDomainAxis();
-        x.setCategoryLabelPositions(CategoryLabelPositions.STANDARD);
+        // Beyond six methods (--methods all) the names no longer fit side by side.
+        boolean many = plot.getDataset() != null && plot.getDataset().getColumnCount() > 6;
+        x.setCategoryLabelPositions(many ? CategoryLabelPositions.UP_45 : CategoryLabelPositions.STANDARD);
     }
 
     private static JFreeChart errors(ExperimentResult r, String unit) {
@@ -225,7 +227,7 @@ final class Report {
         });
         h.append("</table>\n<p>Mean ± sample standard deviation over seeds. MIA: the paper's attack (RBF SVC, C = 3, γ = 1, "
                 + "on per-row L1 losses), the fraction of forget rows it calls members. AIN: relearning steps relative to "
-                + "Retrain's.</p>\n");
+                + "Retrain's. The methods are described in docs/methods.md.</p>\n");
         String[] captions = {"Retain and forget cohort error on the test rows.", "Distance of each model's predictions on "
             + "the forget rows to Retrain's.", "Membership attack; the red line is Retrain's value.", "Wall time, training of "
             + "the blindspot model included.", "The paper's figure: how far each model's predictions are from Retrain's, "

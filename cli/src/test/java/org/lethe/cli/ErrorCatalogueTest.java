@@ -746,6 +746,16 @@ class ErrorCatalogueTest {
     }
 
     @Test
+    void configMethodSetting() throws IOException {
+        fails("config-method-setting", config("neggrad.json", "{\"neggrad\": {\"beta\": 1.5}}"), "neggrad.json",
+                "'neggrad'", "beta", "got 1.5");
+        fails("config-method-setting", config("salun.json", "{\"salun\": {\"fraction\": 0}}"), "salun.json", "'salun'",
+                "fraction");
+        fails("config-method-setting", config("scrub.json", "{\"scrub\": {\"learning_rate\": 0}}"), "scrub.json",
+                "'scrub'", "learning_rate");
+    }
+
+    @Test
     void configUnknownMethod() throws IOException {
         Path run = Path.of(fresh("magic-run"));
         fails("config-unknown-method", experiment("--config", write("magic.json", "{\"methods\": [\"gaussian\", \"magic\"]}")
