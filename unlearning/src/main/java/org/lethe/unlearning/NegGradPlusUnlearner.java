@@ -30,7 +30,7 @@ import org.lethe.models.train.Trainer;
  * the weights of the last step within the bound are the result (the original's, if the first step
  * already crosses it). The details record whether and at which step the guard stopped.
  *
- * <p>Defaults: beta 0.99 (the paper's range for NegGrad+ is 0.95 to 0.999; SPEC asks 0.95 to 0.99),
+ * <p>Defaults: beta 0.99 (SPEC's range is 0.95 to 0.99; docs/methods.md shows 0.95 forgetting more on concrete),
  * Adam learning rate 0.001, batch 256, 5 epochs (Finetune's settings, so that NegGrad+ is Finetune plus
  * the ascent term), guard 0.10 (retain error at most 10% above the original's).
  */

@@ -29,9 +29,9 @@ import org.lethe.models.train.ProgressListener;
  * copy of the original with Adam, each gradient multiplied by the mask before the step: a masked weight
  * receives zero gradient, its Adam moments stay zero, and it stays bit-identical to the original's.
  *
- * <p>Defaults: fraction 0.5 (the paper's usual sparsity), and Gaussian fine-tuning's settings (Adam
- * 0.001, batch 256) for 3 epochs: with half the weights frozen the paper's single Gaussian epoch moves
- * little, and SalUn's own recipe runs several epochs (10 on CIFAR-10).
+ * <p>Defaults: fraction 0.5 (SPEC's, SalUn's default), and Gaussian fine-tuning's settings (Adam 0.001,
+ * batch 256) for 3 epochs: with half the weights fixed, Gaussian's single epoch moves little, and
+ * SalUn's own recipe runs several epochs.
  */
 public final class SalUnUnlearner implements Unlearner {
     /** Settings; {@link #defaults()} gives Lethe's. */

@@ -21,8 +21,9 @@ import org.lethe.models.train.ProgressListener;
  * <ul>
  *   <li>max-step, a batch of forget rows: {@code L = -mean_i min(|S(x_i) - O(x_i)|, bound)}. The distance
  *       is bounded per row by {@code bound} (default 0.25, a quarter of the standard deviation of the
- *       training targets, as the targets are standardised): a row that is that far from the teacher contributes no gradient, so the ascent cannot
- *       run away (an unbounded output distance grows without limit under gradient ascent). The absolute
+ *       training targets, as the targets are standardised): a row that is that far from the teacher
+ *       contributes no gradient, so the ascent cannot run away (an unbounded output distance grows
+ *       without limit under gradient ascent). The absolute
  *       rather than squared distance keeps a gradient of full size as soon as the outputs differ (the
  *       squared distance's gradient vanishes at the start, where the student equals the teacher);</li>
  *   <li>min-step, a batch of retain rows: {@code L = gamma * loss(S(x), y) + alpha * d(S(x), O(x))} with the
