@@ -94,8 +94,9 @@ final class ExperimentCommand implements Callable<Integer> {
         if (noAin) {
             c = c.withAin(false);
         }
-        // Check the data and the forget request before any file is written.
+        // Check the data, the forget request and the methods' settings before any file is written.
         UnlearningTask task = Experiment.task(c);
+        Protocol.checkMethodsFit(c, c.methods(), org.lethe.models.Models.create(c.model(), new org.lethe.engine.Rng(0)));
         ledger.check();
         RunDirectory dir = RunDirectory.create(out, Path.of(c.dataset()).getFileName().toString());
         String command = Main.commandLine();

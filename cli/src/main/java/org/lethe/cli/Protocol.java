@@ -107,6 +107,24 @@ final class Protocol {
         return new ModelSpec(architecture, hp);
     }
 
+    /**
+     * Refuses settings that the model cannot take: CF-k's and EU-k's number of layers against the
+     * layers of {@code model} ({@link org.lethe.unlearning.ModelLayer}), for the methods in {@code methods}.
+     */
+    static void checkMethodsFit(ExperimentConfig c, List<String> methods, RegressionModel model) {
+        for (String m : List.of("cfk", "euk")) {
+            if (!methods.contains(m)) {
+                continue;
+            }
+            int k = m.equals("cfk") ? c.beyond().cfk().layers() : c.beyond().euk().layers();
+            int n = org.lethe.unlearning.ModelLayer.of(model).size();
+            if (k > n) {
+                throw new UserError(m + ": layers = " + k + ", but the model (" + model.spec().architecture() + ") has " + n
+                        + " layers; give 1 to " + n);
+            }
+        }
+    }
+
     /** What a checkpoint records about its run, so that later commands rebuild the same task. */
     static Checkpoint.Info info(ExperimentConfig c, UnlearningTask task, long seed, String role, Map<String, String> more) {
         Map<String, String> extra = new LinkedHashMap<>();

@@ -73,6 +73,7 @@ final class UnlearnCommand implements Callable<Integer> {
         if (!same(task.normalizer(), Protocol.normaliser(model, l))) {
             System.err.println("lethe: note: the data's standardisation differs from the checkpoint's; using the data's");
         }
+        Protocol.checkMethodsFit(c, List.of(method), l.model());
         Unlearner u = Methods.create(method, c);
         ledger.check();
         System.err.println("lethe: " + method + " forgets '" + c.forget() + "' (" + task.forget().trainForget().length

@@ -756,6 +756,14 @@ class ErrorCatalogueTest {
     }
 
     @Test
+    void methodLayers() throws IOException {
+        Path run = Path.of(fresh("layers-run"));
+        fails("method-layers", experiment("--config", write("layers.json", "{\"cfk\": {\"layers\": 4}}").toString(),
+                "--methods", "cfk", "--out", run.toString()), "cfk", "layers = 4", "has 3 layers");
+        assertFalse(Files.exists(run), "no run folder, nothing trained");
+    }
+
+    @Test
     void configUnknownMethod() throws IOException {
         Path run = Path.of(fresh("magic-run"));
         fails("config-unknown-method", experiment("--config", write("magic.json", "{\"methods\": [\"gaussian\", \"magic\"]}")
