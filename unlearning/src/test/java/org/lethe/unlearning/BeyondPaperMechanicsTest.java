@@ -90,7 +90,9 @@ class BeyondPaperMechanicsTest {
         UnlearningResult r = guarded.unlearn(original, task, 2, ProgressListener.NONE);
         assertEquals(Boolean.TRUE, r.details().get("guard_stopped"));
         long at = (Long) r.details().get("guard_stopped_at_step");
-        assertEquals(at, r.steps(), "the loop ends at the step that crossed the bound");
+        assertEquals(at, r.steps(), "the loop ends at the epoch that crossed the bound");
+        assertEquals(0, at % 3, "the guard looks at epoch ends (3 steps per epoch)");
+        assertEquals((int) (at / 3), r.details().get("guard_stopped_at_epoch"));
         double before = (Double) r.details().get("guard_retain_loss_original");
         double limit = (Double) r.details().get("guard_retain_loss_limit");
         assertEquals(1.10 * before, limit, 1e-12);
@@ -105,11 +107,12 @@ class BeyondPaperMechanicsTest {
         assertTrue(f.steps() > r.steps());
         assertTrue(Trainer.evaluate(f.model(), NegGradPlusUnlearner.guardRows(task), task.loss(), 256) > limit);
 
-        // A guard of 0 stops at the first step that worsens the retain error; if that is the first step,
-        // the result is the original's weights exactly.
+        // A guard of 0 stops at the first epoch that worsens the retain error; if that is the first
+        // epoch (3 steps over the retain rows), the result is the original's weights exactly.
         UnlearningResult z = new NegGradPlusUnlearner(new NegGradPlusUnlearner.Config(0.0, 0.001, 5, 256, 0.0))
                 .unlearn(original, task, 2, ProgressListener.NONE);
-        assertEquals(1L, z.details().get("guard_stopped_at_step"));
+        assertEquals(1, z.details().get("guard_stopped_at_epoch"));
+        assertEquals(3L, z.details().get("guard_stopped_at_step"));
         assertSameState(state(original), z.model(), "guard 0");
     }
 
