@@ -23,6 +23,7 @@ import org.lethe.unlearning.BlindspotUnlearner;
 import org.lethe.unlearning.FinetuneUnlearner;
 import org.lethe.unlearning.GaussianUnlearner;
 import org.lethe.unlearning.experiment.AuditConfig;
+import org.lethe.unlearning.experiment.BeyondPaper;
 import org.lethe.unlearning.experiment.ExperimentConfig;
 import org.lethe.unlearning.experiment.Methods;
 import org.lethe.unlearning.metrics.AnamnesisIndex;
@@ -33,12 +34,17 @@ import org.lethe.unlearning.metrics.AnamnesisIndex;
  * naming the file and the key.
  */
 final class ConfigFile {
-    private static final Set<String> TOP = Set.of("dataset", "target", "model", "loss", "forget", "methods", "seeds",
-            "split_seed", "validation_fraction", "test_fraction", "original", "finetune", "gaussian", "blindspot", "ain",
-            "audits");
+    private static final Set<String> TOP = top();
 
     private final String file;
     private final JsonNode root;
+
+    private static Set<String> top() {
+        Set<String> s = new java.util.HashSet<>(Set.of("dataset", "target", "model", "loss", "forget", "methods", "seeds",
+                "split_seed", "validation_fraction", "test_fraction", "original", "finetune", "gaussian", "blindspot", "ain", "audits"));
+        s.addAll(BeyondPaper.NAMES);
+        return Set.copyOf(s);
+    }
 
     private ConfigFile(String file, JsonNode root) {
         this.file = file;
@@ -326,7 +332,29 @@ final class ConfigFile {
             throw new UserError(file + ": 'validation_fraction' (" + val + ") and 'test_fraction' (" + test
                     + ") must be at least 0 and leave rows to train on (their sum below 1)");
         }
-        return new ExperimentConfig(c.dataset(), c.target(), c.model(), c.loss(), c.forget(), c.methods(), c.seeds(),
-                splitSeed, val, test, t.withLoss(c.loss()), fc, gc, bc, ainOn, ac);
+        BeyondPaper beyond = c.beyond();
+        for (String name : BeyondPaper.NAMES) {
+            Map<String, Object> defaults = beyond.describe(name);
+            JsonNode n = object(name, defaults.keySet());
+            if (n == null) {
+                continue;
+            }
+            Map<String, Number> values = new LinkedHashMap<>();
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                Object d = defaults.get(k);
+                values.put(k, d instanceof Integer i ? whole(n, name + ".", k, i, k.equals("max_epochs") ? 0 : 1)
+                        : number(n, name + ".", k, ((Number) d).doubleValue()));
+            }
+            try {
+                beyond = beyond.with(name, values);
+            } catch (IllegalArgumentException e) {
+                String why = e.getMessage().startsWith(name + ": ") ? e.getMessage().substring(name.length() + 2)
+                        : e.getMessage();
+                throw new UserError(file + ": '" + name + "': " + why);
+            }
+        }
+        return c.withOriginal(t.withLoss(c.loss())).withFinetune(fc).withGaussian(gc).withBlindspot(bc).withAin(ainOn)
+                .withAinConfig(ac).withSplit(splitSeed, val, test).withBeyond(beyond);
     }
 }

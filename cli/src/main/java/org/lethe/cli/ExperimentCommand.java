@@ -41,7 +41,8 @@ final class ExperimentCommand implements Callable<Integer> {
     ProtocolOptions protocol = new ProtocolOptions();
 
     @Option(names = "--methods", paramLabel = "LIST", split = ",",
-            description = "methods besides Original and Retrain: finetune,gaussian,blindspot or all (default: the paper's)")
+            description = {"methods besides Original and Retrain, by name: the paper's finetune,gaussian,blindspot (the"
+                + " default) and neggrad,badteacher,scrub,salun,l1sparse,cfk,euk (docs/methods.md), or all"})
     List<String> methods;
 
     @Option(names = "--seeds", paramLabel = "LIST", split = ",", description = "seeds, e.g. 1,2,3 (default: 1,2,3)")
@@ -105,8 +106,9 @@ final class ExperimentCommand implements Callable<Integer> {
             c = c.withAin(false);
         }
         AuditConfig auditConfig = auditConfig(file);
-        // Check the data and the forget request before any file is written.
+        // Check the data, the forget request and the methods' settings before any file is written.
         UnlearningTask task = Experiment.task(c);
+        Protocol.checkMethodsFit(c, c.methods(), org.lethe.models.Models.create(c.model(), new org.lethe.engine.Rng(0)));
         ledger.check();
         RunDirectory dir = RunDirectory.create(out, Path.of(c.dataset()).getFileName().toString());
         String command = Main.commandLine();

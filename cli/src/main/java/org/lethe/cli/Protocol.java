@@ -61,9 +61,7 @@ final class Protocol {
             } catch (IllegalArgumentException e) {
                 throw new UserError("--loss: " + e.getMessage());
             }
-            out = new ExperimentConfig(out.dataset(), out.target(), out.model(), l, out.forget(), out.methods(), out.seeds(),
-                    out.splitSeed(), out.validation(), out.test(), out.original().withLoss(l), out.finetune(), out.gaussian(),
-                    out.blindspot(), out.computeAin(), out.ain());
+            out = out.withLoss(l);
         }
         return out;
     }
@@ -109,6 +107,24 @@ final class Protocol {
         return new ModelSpec(architecture, hp);
     }
 
+    /**
+     * Refuses settings that the model cannot take: CF-k's and EU-k's number of layers against the
+     * layers of {@code model} ({@link org.lethe.unlearning.ModelLayer}), for the methods in {@code methods}.
+     */
+    static void checkMethodsFit(ExperimentConfig c, List<String> methods, RegressionModel model) {
+        for (String m : List.of("cfk", "euk")) {
+            if (!methods.contains(m)) {
+                continue;
+            }
+            int k = m.equals("cfk") ? c.beyond().cfk().layers() : c.beyond().euk().layers();
+            int n = org.lethe.unlearning.ModelLayer.of(model).size();
+            if (k > n) {
+                throw new UserError(m + ": layers = " + k + ", but the model (" + model.spec().architecture() + ") has " + n
+                        + " layers; give 1 to " + n);
+            }
+        }
+    }
+
     /** What a checkpoint records about its run, so that later commands rebuild the same task. */
     static Checkpoint.Info info(ExperimentConfig c, UnlearningTask task, long seed, String role, Map<String, String> more) {
         Map<String, String> extra = new LinkedHashMap<>();
@@ -152,8 +168,7 @@ final class Protocol {
         double val = metadataNumber(file, m, "lethe.validation_fraction", 0.1, false);
         double test = metadataNumber(file, m, "lethe.test_fraction", 0.2, false);
         String f = forget != null ? forget : m.getOrDefault("lethe.forget", c.forget());
-        c = new ExperimentConfig(c.dataset(), c.target(), c.model(), c.loss(), f, c.methods(), c.seeds(), splitSeed, val, test,
-                c.original(), c.finetune(), c.gaussian(), c.blindspot(), c.computeAin(), c.ain());
+        c = c.withForget(f).withSplit(splitSeed, val, test);
         checkInputs(l.model(), Experiment.load(c).inputShape(), key);
         return c;
     }

@@ -93,7 +93,9 @@ final class Report {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(200, 200, 200));
         CategoryAxis x = plot.getDomainAxis();
-        x.setCategoryLabelPositions(CategoryLabelPositions.STANDARD);
+        // Beyond six methods (--methods all) the names no longer fit side by side.
+        boolean many = plot.getDataset() != null && plot.getDataset().getColumnCount() > 6;
+        x.setCategoryLabelPositions(many ? CategoryLabelPositions.UP_45 : CategoryLabelPositions.STANDARD);
     }
 
     private static JFreeChart errors(ExperimentResult r, String unit) {
@@ -330,7 +332,7 @@ final class Report {
         });
         h.append("</table>\n<p>Mean ± sample standard deviation over seeds. MIA: the paper's attack (RBF SVC, C = 3, γ = 1, "
                 + "on per-row L1 losses), the fraction of forget rows it calls members. AIN: relearning steps relative to "
-                + "Retrain's.</p>\n");
+                + "Retrain's. The methods are described in docs/methods.md.</p>\n");
         auditsTable(h, r);
         Map<String, String> captions = Map.of("errors.png", "Retain and forget cohort error on the test rows.", "w1.png",
             "Distance of each model's predictions on the forget rows to Retrain's.", "mia.png",

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         description = {"Make a trained model forget rows: writes a new checkpoint; the original file is not changed.",
             "The run is appended to the erasure ledger (see 'lethe ledger verify')."})
 final class UnlearnCommand implements Callable<Integer> {
-    /** What --method accepts: the paper's methods and Retrain. */
+    /** What --method accepts: every method and Retrain. */
     static final List<String> METHODS = java.util.stream.Stream.concat(Methods.ALL.stream(), java.util.stream.Stream.of("retrain"))
             .toList();
 
@@ -37,7 +37,8 @@ final class UnlearnCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--method", defaultValue = "blindspot",
-            description = "finetune, gaussian, blindspot or retrain (default: ${DEFAULT-VALUE})")
+            description = "finetune, gaussian, blindspot, neggrad, badteacher, scrub, salun, l1sparse, cfk, euk or retrain"
+                    + " (default: ${DEFAULT-VALUE}; docs/methods.md)")
     String method;
 
     @Option(names = "--forget", paramLabel = "DEFINITION",
@@ -72,6 +73,7 @@ final class UnlearnCommand implements Callable<Integer> {
         if (!same(task.normalizer(), Protocol.normaliser(model, l))) {
             System.err.println("lethe: note: the data's standardisation differs from the checkpoint's; using the data's");
         }
+        Protocol.checkMethodsFit(c, List.of(method), l.model());
         Unlearner u = Methods.create(method, c);
         ledger.check();
         System.err.println("lethe: " + method + " forgets '" + c.forget() + "' (" + task.forget().trainForget().length
@@ -101,7 +103,7 @@ final class UnlearnCommand implements Callable<Integer> {
     private Map<String, Object> record(ExperimentConfig c, UnlearningTask task, Map<String, ?> metrics) {
         Map<String, Object> rec = ledger.record("unlearn", c, task);
         rec.put("methods", List.of(method));
-        Map<String, Object> all = c.describe();
+        Map<String, Object> all = c.withMethods(List.of(method)).describe();
         Map<String, Object> config = new LinkedHashMap<>();
         for (String k : new String[] {"dataset", "target", "model", "loss", "forget", "split_seed", "validation_fraction",
             "test_fraction"}) {

@@ -775,6 +775,24 @@ class ErrorCatalogueTest {
     }
 
     @Test
+    void configMethodSetting() throws IOException {
+        fails("config-method-setting", config("neggrad.json", "{\"neggrad\": {\"beta\": 1.5}}"), "neggrad.json",
+                "'neggrad'", "beta", "got 1.5");
+        fails("config-method-setting", config("salun.json", "{\"salun\": {\"fraction\": 0}}"), "salun.json", "'salun'",
+                "fraction");
+        fails("config-method-setting", config("scrub.json", "{\"scrub\": {\"learning_rate\": 0}}"), "scrub.json",
+                "'scrub'", "learning_rate");
+    }
+
+    @Test
+    void methodLayers() throws IOException {
+        Path run = Path.of(fresh("layers-run"));
+        fails("method-layers", experiment("--config", write("layers.json", "{\"cfk\": {\"layers\": 4}}").toString(),
+                "--methods", "cfk", "--out", run.toString()), "cfk", "layers = 4", "has 3 layers");
+        assertFalse(Files.exists(run), "no run folder, nothing trained");
+    }
+
+    @Test
     void configUnknownMethod() throws IOException {
         Path run = Path.of(fresh("magic-run"));
         fails("config-unknown-method", experiment("--config", write("magic.json", "{\"methods\": [\"gaussian\", \"magic\"]}")

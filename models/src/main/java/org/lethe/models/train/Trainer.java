@@ -9,6 +9,7 @@ import org.lethe.engine.Rng;
 import org.lethe.engine.Tensor;
 import org.lethe.engine.TensorScope;
 import org.lethe.engine.optim.Adam;
+import org.lethe.engine.optim.Optimizer;
 import org.lethe.engine.optim.ReduceLROnPlateau;
 import org.lethe.models.RegressionModel;
 import org.lethe.models.data.Batch;
@@ -91,28 +92,28 @@ public final class Trainer {
 
     /**
      * One epoch of optimiser steps over the given batches, in order: per batch, the loss, its gradient
-     * and an Adam step, with progress after each. Stops with a {@link TrainingDivergedException} naming
+     * and an optimiser step (Adam for training; the unlearning methods also use SGD), with progress after each. Stops with a {@link TrainingDivergedException} naming
      * the epoch and step when the loss is not finite. Returns the mean loss per row.
      */
-    public static double epoch(RegressionModel model, Dataset data, List<int[]> batches, Adam adam, BatchLoss loss,
-                               String label, int epoch, int epochs, ProgressListener progress) {
+    public static double epoch(RegressionModel model, Dataset data, List<int[]> batches, Optimizer optimizer,
+                               BatchLoss loss, String label, int epoch, int epochs, ProgressListener progress) {
         double sum = 0;
         int seen = 0;
         for (int b = 0; b < batches.size(); b++) {
             double value;
             try (TensorScope scope = TensorScope.open()) {
                 Batch batch = data.batch(batches.get(b));
-                adam.zeroGrad();
+                optimizer.zeroGrad();
                 Tensor l = loss.loss(batch, model.forward(batch.x()));
                 value = l.item();
                 if (!Double.isFinite(value)) {
                     throw new TrainingDivergedException(String.format(Locale.ROOT,
                             "%s diverged: the loss is %s at epoch %d, step %d of %d (learning rate %.3g); "
                                     + "lower the learning rate or check the data for extreme values",
-                            label, value, epoch, b + 1, batches.size(), adam.learningRate()));
+                            label, value, epoch, b + 1, batches.size(), optimizer.learningRate()));
                 }
                 l.backward();
-                adam.step();
+                optimizer.step();
             }
             sum += value * batches.get(b).length;
             seen += batches.get(b).length;

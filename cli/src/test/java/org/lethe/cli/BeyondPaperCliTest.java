@@ -1,0 +1,99 @@
+package org.lethe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lethe.unlearning.experiment.Methods;
+
+/**
+ * The methods beyond the paper through the command line, in process: {@code --methods all} runs them
+ * all into results.json (every metric, their settings in config, their details), results.csv, the
+ * report and checkpoints; a configuration file sets them by name; {@code lethe unlearn --method} runs
+ * one and records its settings in the ledger.
+ */
+class BeyondPaperCliTest {
+    @TempDir
+    static Path dir;
+
+    private static JsonNode json(Path p) throws Exception {
+        return Json.MAPPER.readTree(Files.readString(p));
+    }
+
+    @Test
+    void methodsAllRunsEveryMethodIntoTheResultsAndTheReport() throws Exception {
+        Path run = dir.resolve("all");
+        LedgerCliTest.Result r = LedgerCliTest.lethe("experiment", "--dataset", "concrete", "--seeds", "1", "--epochs", "5",
+                "--methods", "all", "--no-ain", "--out", run.toString(), "--ledger", dir.resolve("ledger.jsonl").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode results = json(run.resolve("results.json"));
+        List<String> names = new ArrayList<>();
+        results.get("methods").fieldNames().forEachRemaining(names::add);
+        List<String> expected = new ArrayList<>(List.of("original", "retrain"));
+        expected.addAll(Methods.ALL);
+        assertEquals(expected, names);
+        JsonNode paper = results.get("methods").get("blindspot");
+        for (String m : Methods.BEYOND) {
+            JsonNode metrics = results.get("methods").get(m);
+            paper.fieldNames().forEachRemaining(k -> assertTrue(metrics.has(k), m + " has " + k));
+            assertTrue(results.get("config").get(m).isObject(), m + "'s settings in config");
+            assertTrue(Files.exists(run.resolve("checkpoints/" + m + "-seed1.safetensors")), m + "'s checkpoint");
+        }
+        assertEquals(0.99, results.get("config").get("neggrad").get("beta").asDouble());
+        for (JsonNode run1 : results.get("runs")) {
+            if (run1.get("method").asText().equals("neggrad")) {
+                assertTrue(run1.get("details").has("guard_stopped"), run1.toString());
+            }
+        }
+        String csv = Files.readString(run.resolve("results.csv"));
+        String html = Files.readString(run.resolve("report.html"));
+        for (String m : Methods.BEYOND) {
+            assertTrue(csv.contains("\n" + m + ",forget_test_mae,"), m + " in results.csv");
+            assertTrue(html.contains("<tr><td>" + m + "</td>"), m + " in the report's table");
+            assertTrue(r.out().contains("\n" + m + " "), m + " in the printed table");
+        }
+    }
+
+    @Test
+    void aConfigurationFileSetsTheMethodsByName() throws Exception {
+        Path cfg = dir.resolve("cfg.json");
+        Files.writeString(cfg, "{\"methods\": [\"neggrad\", \"euk\"], \"neggrad\": {\"beta\": 0.95}, \"euk\": {\"layers\": 1,"
+                + " \"epochs\": 2}}");
+        Path run = dir.resolve("cfg-run");
+        LedgerCliTest.Result r = LedgerCliTest.lethe("experiment", "--dataset", "concrete", "--seeds", "1", "--epochs", "2",
+                "--no-ain", "--config", cfg.toString(), "--out", run.toString(), "--ledger", dir.resolve("l2.jsonl").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode results = json(run.resolve("results.json"));
+        assertEquals(0.95, results.get("config").get("neggrad").get("beta").asDouble());
+        assertEquals(1, results.get("config").get("euk").get("layers").asInt());
+        assertTrue(!results.get("config").has("salun"), "only the methods that ran describe their settings");
+        for (JsonNode run1 : results.get("runs")) {
+            if (run1.get("method").asText().equals("euk")) {
+                assertEquals("[\"layers.4\"]", run1.get("details").get("trained_layers").toString());
+                assertEquals(2 * 3, run1.get("metrics").get("steps").asInt(), "2 epochs of 3 retain batches");
+            }
+        }
+    }
+
+    @Test
+    void unlearnRunsAMethodBeyondThePaperAndRecordsItsSettings() throws Exception {
+        Path original = dir.resolve("original.safetensors");
+        Path out = dir.resolve("salun.safetensors");
+        Path ledger = dir.resolve("l3.jsonl");
+        assertEquals(0, LedgerCliTest.lethe("train", "--dataset", "concrete", "--epochs", "2", "--out", original.toString())
+                .exit());
+        LedgerCliTest.Result r = LedgerCliTest.lethe("unlearn", "--model", original.toString(), "--method", "salun", "--out",
+                out.toString(), "--ledger", ledger.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(Files.exists(out));
+        JsonNode rec = Json.MAPPER.readTree(Files.readAllLines(ledger).get(0));
+        assertEquals("salun", rec.get("methods").get(0).asText());
+        assertEquals(0.5, rec.get("config").get("settings").get("fraction").asDouble(), rec.toString());
+    }
+}

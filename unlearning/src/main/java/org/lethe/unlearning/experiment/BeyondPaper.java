@@ -1,0 +1,95 @@
+package org.lethe.unlearning.experiment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lethe.unlearning.BadTeacherUnlearner;
+import org.lethe.unlearning.CfkUnlearner;
+import org.lethe.unlearning.EukUnlearner;
+import org.lethe.unlearning.L1SparseUnlearner;
+import org.lethe.unlearning.NegGradPlusUnlearner;
+import org.lethe.unlearning.SalUnUnlearner;
+import org.lethe.unlearning.ScrubUnlearner;
+
+/**
+ * The settings of the methods beyond the paper (see docs/methods.md), one per method, under the
+ * method's name in results.json's {@code config} and in a configuration file.
+ */
+public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearner.Config badteacher,
+                          ScrubUnlearner.Config scrub, SalUnUnlearner.Config salun, L1SparseUnlearner.Config l1sparse,
+                          CfkUnlearner.Config cfk, EukUnlearner.Config euk) {
+
+    /** The methods' names, in the order results list them. */
+    public static final List<String> NAMES = List.of("neggrad", "badteacher", "scrub", "salun", "l1sparse", "cfk", "euk");
+
+    /** Every method's defaults (each method's {@code defaults()}). */
+    public static BeyondPaper defaults() {
+        return new BeyondPaper(NegGradPlusUnlearner.Config.defaults(), BadTeacherUnlearner.Config.defaults(),
+                ScrubUnlearner.Config.defaults(), SalUnUnlearner.Config.defaults(), L1SparseUnlearner.Config.defaults(),
+                CfkUnlearner.Config.defaults(), EukUnlearner.Config.defaults());
+    }
+
+    /** One method's settings as JSON-ready values (keys as in a configuration file). */
+    public Map<String, Object> describe(String method) {
+        return switch (method) {
+            case "neggrad" -> neggrad.describe();
+            case "badteacher" -> badteacher.describe();
+            case "scrub" -> scrub.describe();
+            case "salun" -> salun.describe();
+            case "l1sparse" -> l1sparse.describe();
+            case "cfk" -> cfk.describe();
+            case "euk" -> euk.describe();
+            default -> throw new IllegalArgumentException("not a method beyond the paper: '" + method + "'");
+        };
+    }
+
+    /**
+     * These settings with some of one method's values replaced ({@code values} by key, numbers); an
+     * unknown key, a fraction where a whole number is expected, or a value the method refuses is an
+     * {@link IllegalArgumentException} naming it.
+     */
+    public BeyondPaper with(String method, Map<String, ? extends Number> values) {
+        Map<String, Object> m = new LinkedHashMap<>(describe(method));
+        for (Map.Entry<String, ? extends Number> e : values.entrySet()) {
+            Object old = m.get(e.getKey());
+            if (old == null) {
+                throw new IllegalArgumentException("unknown key '" + e.getKey() + "'; known: " + String.join(", ", m.keySet()));
+            }
+            double v = e.getValue().doubleValue();
+            if (old instanceof Integer) {
+                if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("'" + e.getKey() + "' must be a whole number, got " + e.getValue());
+                }
+                m.put(e.getKey(), (int) v);
+            } else {
+                m.put(e.getKey(), v);
+            }
+        }
+        return switch (method) {
+            case "neggrad" -> new BeyondPaper(new NegGradPlusUnlearner.Config(d(m, "beta"), d(m, "learning_rate"),
+                    i(m, "epochs"), i(m, "batch_size"), d(m, "guard")), badteacher, scrub, salun, l1sparse, cfk, euk);
+            case "badteacher" -> new BeyondPaper(neggrad, new BadTeacherUnlearner.Config(d(m, "retain_fraction"),
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), scrub, salun, l1sparse, cfk, euk);
+            case "scrub" -> new BeyondPaper(neggrad, badteacher, new ScrubUnlearner.Config(d(m, "learning_rate"),
+                    d(m, "momentum"), d(m, "weight_decay"), i(m, "epochs"), i(m, "max_epochs"), d(m, "gamma"),
+                    d(m, "alpha"), d(m, "bound"), i(m, "batch_size"), i(m, "forget_batch_size")), salun, l1sparse, cfk, euk);
+            case "salun" -> new BeyondPaper(neggrad, badteacher, scrub, new SalUnUnlearner.Config(d(m, "fraction"),
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), l1sparse, cfk, euk);
+            case "l1sparse" -> new BeyondPaper(neggrad, badteacher, scrub, salun, new L1SparseUnlearner.Config(d(m, "gamma"),
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), cfk, euk);
+            case "cfk" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, new CfkUnlearner.Config(i(m, "layers"),
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), euk);
+            case "euk" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, new EukUnlearner.Config(
+                    i(m, "layers"), d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")));
+            default -> throw new IllegalArgumentException("not a method beyond the paper: '" + method + "'");
+        };
+    }
+
+    private static double d(Map<String, Object> m, String k) {
+        return ((Number) m.get(k)).doubleValue();
+    }
+
+    private static int i(Map<String, Object> m, String k) {
+        return ((Number) m.get(k)).intValue();
+    }
+}
