@@ -82,6 +82,40 @@ class BeyondPaperCliTest {
     }
 
     @Test
+    void ssdLfssdAndFisherTakeTheirSettingsFromAConfigurationFileAndReportTheirDetails() throws Exception {
+        Path cfg = dir.resolve("ssd.json");
+        Files.writeString(cfg, "{\"methods\": [\"ssd\", \"lfssd\", \"fisher\"], \"ssd\": {\"lambda\": 0.5},"
+                + " \"lfssd\": {\"batch_size\": 32}, \"fisher\": {\"samples\": 100, \"alpha\": 1e-5}}");
+        Path run = dir.resolve("ssd-run");
+        LedgerCliTest.Result r = LedgerCliTest.lethe("experiment", "--dataset", "concrete", "--seeds", "1", "--epochs", "2",
+                "--no-ain", "--config", cfg.toString(), "--out", run.toString(), "--ledger", dir.resolve("l4.jsonl").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode results = json(run.resolve("results.json"));
+        assertEquals(0.5, results.get("config").get("ssd").get("lambda").asDouble());
+        assertEquals(10.0, results.get("config").get("ssd").get("alpha").asDouble());
+        assertEquals(32, results.get("config").get("lfssd").get("batch_size").asInt());
+        assertEquals(1.0, results.get("config").get("lfssd").get("lambda").asDouble(), "lfssd's own settings");
+        assertEquals(100, results.get("config").get("fisher").get("samples").asInt());
+        assertEquals(1e-5, results.get("config").get("fisher").get("alpha").asDouble());
+        int seen = 0;
+        for (JsonNode run1 : results.get("runs")) {
+            String m = run1.get("method").asText();
+            if (m.equals("ssd") || m.equals("lfssd")) {
+                assertTrue(run1.get("details").has("dampened_parameters") && run1.get("details").has("parameters"), run1.toString());
+                seen++;
+            } else if (m.equals("fisher")) {
+                assertEquals(100, run1.get("details").get("fisher_rows").asInt(), run1.toString());
+                assertTrue(run1.get("details").has("clamped_parameters"));
+                seen++;
+            }
+            if (seen > 0 && !m.equals("original") && !m.equals("retrain")) {
+                assertEquals(0, run1.get("metrics").get("steps").asInt(), m + " trains no step");
+            }
+        }
+        assertEquals(3, seen);
+    }
+
+    @Test
     void unlearnRunsAMethodBeyondThePaperAndRecordsItsSettings() throws Exception {
         Path original = dir.resolve("original.safetensors");
         Path out = dir.resolve("salun.safetensors");

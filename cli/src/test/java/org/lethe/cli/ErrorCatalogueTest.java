@@ -782,6 +782,10 @@ class ErrorCatalogueTest {
                 "fraction");
         fails("config-method-setting", config("scrub.json", "{\"scrub\": {\"learning_rate\": 0}}"), "scrub.json",
                 "'scrub'", "learning_rate");
+        fails("config-method-setting", config("ssd.json", "{\"lfssd\": {\"alpha\": 0}}"), "ssd.json", "'lfssd'",
+                "alpha", "got 0.0");
+        fails("config-method-setting", config("fisher.json", "{\"fisher\": {\"alpha\": 0}}"), "fisher.json", "'fisher'",
+                "alpha");
     }
 
     @Test

@@ -6,10 +6,12 @@ import java.util.Map;
 import org.lethe.unlearning.BadTeacherUnlearner;
 import org.lethe.unlearning.CfkUnlearner;
 import org.lethe.unlearning.EukUnlearner;
+import org.lethe.unlearning.FisherUnlearner;
 import org.lethe.unlearning.L1SparseUnlearner;
 import org.lethe.unlearning.NegGradPlusUnlearner;
 import org.lethe.unlearning.SalUnUnlearner;
 import org.lethe.unlearning.ScrubUnlearner;
+import org.lethe.unlearning.SsdUnlearner;
 
 /**
  * The settings of the methods beyond the paper (see docs/methods.md), one per method, under the
@@ -17,16 +19,19 @@ import org.lethe.unlearning.ScrubUnlearner;
  */
 public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearner.Config badteacher,
                           ScrubUnlearner.Config scrub, SalUnUnlearner.Config salun, L1SparseUnlearner.Config l1sparse,
-                          CfkUnlearner.Config cfk, EukUnlearner.Config euk) {
+                          CfkUnlearner.Config cfk, EukUnlearner.Config euk, SsdUnlearner.Config ssd,
+                          SsdUnlearner.Config lfssd, FisherUnlearner.Config fisher) {
 
     /** The methods' names, in the order results list them. */
-    public static final List<String> NAMES = List.of("neggrad", "badteacher", "scrub", "salun", "l1sparse", "cfk", "euk");
+    public static final List<String> NAMES = List.of("neggrad", "badteacher", "scrub", "salun", "l1sparse", "cfk", "euk", "ssd", "lfssd",
+            "fisher");
 
     /** Every method's defaults (each method's {@code defaults()}). */
     public static BeyondPaper defaults() {
         return new BeyondPaper(NegGradPlusUnlearner.Config.defaults(), BadTeacherUnlearner.Config.defaults(),
                 ScrubUnlearner.Config.defaults(), SalUnUnlearner.Config.defaults(), L1SparseUnlearner.Config.defaults(),
-                CfkUnlearner.Config.defaults(), EukUnlearner.Config.defaults());
+                CfkUnlearner.Config.defaults(), EukUnlearner.Config.defaults(), SsdUnlearner.Config.defaults(false),
+                SsdUnlearner.Config.defaults(true), FisherUnlearner.Config.defaults());
     }
 
     /** One method's settings as JSON-ready values (keys as in a configuration file). */
@@ -39,6 +44,9 @@ public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearn
             case "l1sparse" -> l1sparse.describe();
             case "cfk" -> cfk.describe();
             case "euk" -> euk.describe();
+            case "ssd" -> ssd.describe();
+            case "lfssd" -> lfssd.describe();
+            case "fisher" -> fisher.describe();
             default -> throw new IllegalArgumentException("not a method beyond the paper: '" + method + "'");
         };
     }
@@ -67,20 +75,26 @@ public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearn
         }
         return switch (method) {
             case "neggrad" -> new BeyondPaper(new NegGradPlusUnlearner.Config(d(m, "beta"), d(m, "learning_rate"),
-                    i(m, "epochs"), i(m, "batch_size"), d(m, "guard")), badteacher, scrub, salun, l1sparse, cfk, euk);
+                    i(m, "epochs"), i(m, "batch_size"), d(m, "guard")), badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher);
             case "badteacher" -> new BeyondPaper(neggrad, new BadTeacherUnlearner.Config(d(m, "retain_fraction"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), scrub, salun, l1sparse, cfk, euk);
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher);
             case "scrub" -> new BeyondPaper(neggrad, badteacher, new ScrubUnlearner.Config(d(m, "learning_rate"),
                     d(m, "momentum"), d(m, "weight_decay"), i(m, "epochs"), i(m, "max_epochs"), d(m, "gamma"),
-                    d(m, "alpha"), d(m, "bound"), i(m, "batch_size"), i(m, "forget_batch_size")), salun, l1sparse, cfk, euk);
+                    d(m, "alpha"), d(m, "bound"), i(m, "batch_size"), i(m, "forget_batch_size")), salun, l1sparse, cfk, euk, ssd, lfssd, fisher);
             case "salun" -> new BeyondPaper(neggrad, badteacher, scrub, new SalUnUnlearner.Config(d(m, "fraction"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), l1sparse, cfk, euk);
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), l1sparse, cfk, euk, ssd, lfssd, fisher);
             case "l1sparse" -> new BeyondPaper(neggrad, badteacher, scrub, salun, new L1SparseUnlearner.Config(d(m, "gamma"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), cfk, euk);
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), cfk, euk, ssd, lfssd, fisher);
             case "cfk" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, new CfkUnlearner.Config(i(m, "layers"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), euk);
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), euk, ssd, lfssd, fisher);
             case "euk" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, new EukUnlearner.Config(
-                    i(m, "layers"), d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")));
+                    i(m, "layers"), d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), ssd, lfssd, fisher);
+            case "ssd" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, new SsdUnlearner.Config(
+                    false, d(m, "alpha"), d(m, "lambda"), i(m, "batch_size")), lfssd, fisher);
+            case "lfssd" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd,
+                    new SsdUnlearner.Config(true, d(m, "alpha"), d(m, "lambda"), i(m, "batch_size")), fisher);
+            case "fisher" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd,
+                    new FisherUnlearner.Config(d(m, "alpha"), d(m, "max_variance"), i(m, "samples")));
             default -> throw new IllegalArgumentException("not a method beyond the paper: '" + method + "'");
         };
     }

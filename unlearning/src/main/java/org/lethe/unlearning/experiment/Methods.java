@@ -7,12 +7,14 @@ import org.lethe.unlearning.BlindspotUnlearner;
 import org.lethe.unlearning.CfkUnlearner;
 import org.lethe.unlearning.EukUnlearner;
 import org.lethe.unlearning.FinetuneUnlearner;
+import org.lethe.unlearning.FisherUnlearner;
 import org.lethe.unlearning.GaussianUnlearner;
 import org.lethe.unlearning.L1SparseUnlearner;
 import org.lethe.unlearning.NegGradPlusUnlearner;
 import org.lethe.unlearning.RetrainUnlearner;
 import org.lethe.unlearning.SalUnUnlearner;
 import org.lethe.unlearning.ScrubUnlearner;
+import org.lethe.unlearning.SsdUnlearner;
 import org.lethe.unlearning.Unlearner;
 
 /** The unlearning methods by name, configured from an experiment's settings. */
@@ -47,6 +49,9 @@ public final class Methods {
             case "l1sparse": return new L1SparseUnlearner(x.l1sparse());
             case "cfk": return new CfkUnlearner(x.cfk());
             case "euk": return new EukUnlearner(x.euk());
+            case "ssd": return new SsdUnlearner(x.ssd());
+            case "lfssd": return new SsdUnlearner(x.lfssd());
+            case "fisher": return new FisherUnlearner(x.fisher());
             default:
                 throw new IllegalArgumentException("unknown method '" + name + "'; known: " + String.join(", ", ALL));
         }
