@@ -36,7 +36,7 @@ final class PredictCommand implements Callable<Integer> {
         Checkpoint.Loaded l = Checkpoint.load(model);
         ExperimentConfig c = Protocol.fromCheckpoint(l, data, null);
         RegressionData raw = Experiment.load(c);
-        Normalizer norm = Normalizer.fromMap(l.info().normalisation());
+        Normalizer norm = l.normalizer();
         if (norm.featureMean().length > 1 && raw.inputShape().length == 1 && norm.featureMean().length != raw.inputShape()[0]) {
             throw new DataException("the model was standardised for " + norm.featureMean().length + " features, "
                     + c.dataset() + " has " + raw.inputShape()[0]);

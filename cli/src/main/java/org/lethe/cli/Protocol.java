@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lethe.models.Messages;
 import org.lethe.models.ModelSpec;
 import org.lethe.models.Models;
 import org.lethe.models.RegressionModel;
@@ -134,9 +135,23 @@ final class Protocol {
         if (m.containsKey("lethe.loss")) {
             c = override(c, null, null, null, m.get("lethe.loss"));
         }
-        long splitSeed = Long.parseLong(m.getOrDefault("lethe.split_seed", "0"));
-        double val = Double.parseDouble(m.getOrDefault("lethe.validation_fraction", "0.1"));
-        double test = Double.parseDouble(m.getOrDefault("lethe.test_fraction", "0.2"));
+        long splitSeed;
+        double val;
+        double test;
+        String entry = "lethe.split_seed";
+        try {
+            splitSeed = Long.parseLong(m.getOrDefault(entry, "0"));
+            entry = "lethe.validation_fraction";
+            val = Double.parseDouble(m.getOrDefault(entry, "0.1"));
+            entry = "lethe.test_fraction";
+            test = Double.parseDouble(m.getOrDefault(entry, "0.2"));
+        } catch (NumberFormatException e) {
+            throw new UserError("the checkpoint's " + entry + " is not a number: " + Messages.quote(m.get(entry)));
+        }
+        if (!(val >= 0 && test >= 0 && val + test < 1)) {
+            throw new UserError("the checkpoint's lethe.validation_fraction " + val + " and lethe.test_fraction " + test
+                    + " leave no rows to train on");
+        }
         String f = forget != null ? forget : m.getOrDefault("lethe.forget", c.forget());
         c = new ExperimentConfig(c.dataset(), c.target(), c.model(), c.loss(), f, c.methods(), c.seeds(), splitSeed, val, test,
                 c.original(), c.finetune(), c.gaussian(), c.blindspot(), c.computeAin(), c.ain());

@@ -65,7 +65,7 @@ final class UnlearnCommand implements Callable<Integer> {
         ExperimentConfig c = Protocol.fromCheckpoint(l, data, forget);
         UnlearningTask task = Experiment.task(c);
         if (!task.normalizer().describe().toString().equals(
-                org.lethe.models.data.Normalizer.fromMap(l.info().normalisation()).describe().toString())) {
+                l.normalizer().describe().toString())) {
             System.err.println("lethe: note: the data's standardisation differs from the checkpoint's; using the data's");
         }
         Unlearner u;

@@ -14,25 +14,52 @@ public record ModelSpec(String architecture, Map<String, Object> hyperparameters
         hyperparameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
     }
 
+    /** A whole-number hyperparameter within {@code int} range (a JSON {@code 8} or {@code 8.0}). */
     public int integer(String key) {
-        return ((Number) require(key)).intValue();
+        return whole(key, require(key));
     }
 
     public double number(String key) {
-        return ((Number) require(key)).doubleValue();
+        Object v = require(key);
+        if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            throw new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key
+                    + "' must be a finite number, got " + v);
+        }
+        return n.doubleValue();
     }
 
     public boolean flag(String key) {
-        return (Boolean) require(key);
+        Object v = require(key);
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key
+                    + "' must be true or false, got " + v);
+        }
+        return b;
     }
 
+    /** A list of whole numbers. */
     public int[] integers(String key) {
-        List<?> list = (List<?>) require(key);
+        Object v = require(key);
+        if (!(v instanceof List<?> list)) {
+            throw new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key
+                    + "' must be a list of whole numbers, got " + v);
+        }
         int[] out = new int[list.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) list.get(i)).intValue();
+            out[i] = whole(key, list.get(i));
         }
         return out;
+    }
+
+    private int whole(String key, Object v) {
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            if (d == Math.rint(d) && d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE) {
+                return (int) d;
+            }
+        }
+        throw new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key
+                + "' must be a whole number, got " + v);
     }
 
     private Object require(String key) {

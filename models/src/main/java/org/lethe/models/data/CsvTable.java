@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.lethe.models.Messages;
 
 /**
  * A numeric table from CSV text with a header row, checked cell by cell: every problem is a
@@ -17,6 +18,9 @@ import org.apache.commons.csv.CSVRecord;
  * missing or non-numeric value, NaN or infinity, a repeated column name).
  */
 final class CsvTable {
+    /** Longest column name accepted, in characters. */
+    static final int MAX_NAME = 200;
+
     final List<String> columns;
     final double[][] values;
 
@@ -47,6 +51,10 @@ final class CsvTable {
                 if (header.get(c).isBlank()) {
                     throw new DataException(file + ": line 1, column " + (c + 1) + ": the column has no name");
                 }
+                if (header.get(c).length() > MAX_NAME) {
+                    throw new DataException(file + ": line 1, column " + (c + 1) + ": the column name is longer than "
+                            + MAX_NAME + " characters");
+                }
             }
             List<double[]> rows = new ArrayList<>();
             for (CSVRecord rec : parser) {
@@ -58,7 +66,7 @@ final class CsvTable {
                 double[] row = new double[header.size()];
                 for (int c = 0; c < row.length; c++) {
                     String cell = rec.get(c);
-                    String where = file + ": line " + line + ", column '" + header.get(c) + "'";
+                    String where = file + ": line " + line + ", column " + Messages.quote(header.get(c));
                     if (cell.isEmpty() || cell.equalsIgnoreCase("NA")) {
                         throw new DataException(where + ": missing value");
                     }
@@ -66,10 +74,14 @@ final class CsvTable {
                     try {
                         v = Double.parseDouble(cell);
                     } catch (NumberFormatException e) {
-                        throw new DataException(where + ": '" + cell + "' is not a number");
+                        throw new DataException(where + ": " + Messages.quote(cell) + " is not a number");
                     }
                     if (!Double.isFinite(v)) {
-                        throw new DataException(where + ": '" + cell + "' is not a finite number");
+                        throw new DataException(where + ": " + Messages.quote(cell) + " is not a finite number");
+                    }
+                    if (Math.abs(v) > Float.MAX_VALUE) {
+                        throw new DataException(where + ": " + Messages.quote(cell) + " is beyond the float32 range (about "
+                                + "3.4e38) that models compute in");
                     }
                     row[c] = v;
                 }
@@ -80,17 +92,19 @@ final class CsvTable {
             }
             return new CsvTable(List.copyOf(header), rows.toArray(new double[0][]));
         } catch (IllegalArgumentException e) {
-            throw new DataException(file + ": line 1: " + e.getMessage().replace('\n', ' '));
+            throw new DataException(file + ": line 1: " + Messages.oneLine(e.getMessage()));
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new DataException(file + ": malformed CSV (" + e.getMessage().replace('\n', ' ') + ")");
+            throw new DataException(file + ": malformed CSV (" + Messages.oneLine(e.getMessage()) + ")");
         }
     }
 
     int column(String file, String name) {
         int c = columns.indexOf(name);
         if (c < 0) {
-            throw new DataException(file + ": no column '" + name + "'; the columns are " + String.join(", ", columns));
+            String all = String.join(", ", columns);
+            throw new DataException(file + ": no column " + Messages.quote(name) + "; the columns are " + Messages.oneLine(all));
         }
         return c;
     }
+
 }
