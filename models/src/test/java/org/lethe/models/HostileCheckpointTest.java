@@ -166,6 +166,13 @@ class HostileCheckpointTest {
     }
 
     @Test
+    void aShapeHasAtMost64Dimensions() throws IOException {
+        List<Integer> ones = java.util.Collections.nCopies(65, 1);
+        assertEquals("bad.safetensors gives tensor 'a' 65 dimensions (at most 64)", rejected(write(Map.of(),
+                Map.of("a", Map.of("dtype", "F32", "shape", ones, "data_offsets", List.of(0, 4))), new byte[4])));
+    }
+
+    @Test
     void budgetsCountEveryLayerAndNest() {
         try (ParameterBudget outer = ParameterBudget.open(100, "outer")) {
             try (ParameterBudget inner = ParameterBudget.open(10, "ten")) {

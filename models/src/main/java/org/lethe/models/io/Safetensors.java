@@ -33,6 +33,8 @@ import org.lethe.models.Messages;
 public final class Safetensors {
     /** Largest header accepted (the reference implementation's limit). */
     public static final long MAX_HEADER = 100L * 1024 * 1024;
+    /** Most dimensions a tensor may have (PyTorch's limit). */
+    public static final int MAX_RANK = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Tensors in file order with their stored dtypes, and the metadata. */
@@ -178,6 +180,10 @@ public final class Safetensors {
                     throw fail(file, "stores tensor " + Messages.quote(name) + " as " + Messages.oneLine(dtype) + "; Lethe reads F32, F64 and I64");
                 }
                 JsonNode sh = v.get("shape");
+                if (sh.size() > MAX_RANK) {
+                    throw fail(file, "gives tensor " + Messages.quote(name) + " " + sh.size() + " dimensions (at most "
+                            + MAX_RANK + ")");
+                }
                 int[] shape = new int[sh.size()];
                 long numel = 1;
                 for (int d = 0; d < shape.length; d++) {
