@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.lethe.engine.Rng;
 import org.lethe.models.Models;
+import org.lethe.models.nn.ParameterBudget;
 import org.lethe.models.train.TrainConfig;
 import org.lethe.unlearning.experiment.Defaults;
 import org.lethe.unlearning.experiment.ExperimentConfig;
@@ -23,6 +24,7 @@ import org.lethe.unlearning.experiment.Methods;
 class ConfigFileFuzzTest {
     private static final Path FILE;
     private static final ExperimentConfig BASE = Defaults.forDataset("concrete", null, 8);
+    private static final long MODEL_VALUES = 1 << 21;
 
     static {
         try {
@@ -53,8 +55,10 @@ class ConfigFileFuzzTest {
         "\"concrete\""})
     void readConfig(byte[] input) throws IOException {
         Files.write(FILE, input);
+        // Models up to 2^21 values (8 MB): the reader's own budget (what the heap can train) would let
+        // each input allocate a few hundred megabytes, and fuzzing would crawl.
         ExperimentConfig c;
-        try {
+        try (ParameterBudget budget = ParameterBudget.open(MODEL_VALUES, "the fuzz target's limit")) {
             ConfigFile file = ConfigFile.read(FILE);
             file.text("dataset");
             file.text("target");
@@ -66,6 +70,10 @@ class ConfigFileFuzzTest {
             }
             return;
         }
+        accepted(c);
+    }
+
+    private static void accepted(ExperimentConfig c) {
         TrainConfig o = c.original();
         check(o.epochs() >= 1 && o.batchSize() >= 1 && rate(o.learningRate()) && o.weightDecay() >= 0
                 && Double.isFinite(o.weightDecay()) && o.earlyStoppingPatience() >= 0, "original " + o.describe());
@@ -84,6 +92,8 @@ class ConfigFileFuzzTest {
         check(!c.seeds().isEmpty(), "no seeds");
         check(Methods.ALL.containsAll(c.methods()), "methods " + c.methods());
         check(c.forget() != null && !c.forget().isBlank(), "no forget definition");
-        Models.create(c.model(), new Rng(0));
+        try (ParameterBudget budget = ParameterBudget.open(MODEL_VALUES, "the fuzz target's limit")) {
+            Models.create(c.model(), new Rng(0));
+        }
     }
 }

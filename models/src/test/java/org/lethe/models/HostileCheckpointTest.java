@@ -182,6 +182,13 @@ class HostileCheckpointTest {
             }
             new Mlp(3, new int[] {4}, 0, new Rng(1));
             assertEquals(21, outer.used());
+            // An inner budget cannot grant more than the outer one has left (79 values).
+            try (ParameterBudget inner = ParameterBudget.open(1000, "a thousand")) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> new Mlp(10, new int[] {10}, 0, new Rng(1)));
+                assertEquals("the model needs more than 100 values (outer); Linear [10, 10] is past the limit", e.getMessage());
+                assertEquals(0, inner.used());
+            }
         }
         // No budget open: only the size of each tensor is checked.
         assertEquals(21, new Mlp(3, new int[] {4}, 0, new Rng(1)).stateDict().tensors().values().stream()

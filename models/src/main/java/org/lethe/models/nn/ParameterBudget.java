@@ -13,8 +13,9 @@ import java.util.Arrays;
  *     model = Models.create(spec, rng);
  * }
  * }</pre>
- * Without an open budget only the size of each tensor is checked (at most {@link Integer#MAX_VALUE}
- * elements, as {@code Tensor} allows).
+ * A budget opened inside another counts against both: an inner budget cannot grant more than the
+ * outer one has left. Without an open budget only the size of each tensor is checked (at most
+ * {@link Integer#MAX_VALUE} elements, as {@code Tensor} allows).
  */
 public final class ParameterBudget implements AutoCloseable {
     private static final ThreadLocal<ParameterBudget> CURRENT = new ThreadLocal<>();
@@ -68,13 +69,14 @@ public final class ParameterBudget implements AutoCloseable {
             throw new IllegalArgumentException(layer + ": a tensor of " + Arrays.toString(dims) + " would have more than "
                     + Integer.MAX_VALUE + " elements");
         }
-        ParameterBudget b = CURRENT.get();
-        if (b != null) {
-            b.used += n;
-            if (b.used > b.limit) {
+        for (ParameterBudget b = CURRENT.get(); b != null; b = b.outer) {
+            if (b.used + n > b.limit) {
                 throw new IllegalArgumentException("the model needs more than " + b.limit + " values (" + b.why + "); "
                         + layer + " " + Arrays.toString(dims) + " is past the limit");
             }
+        }
+        for (ParameterBudget b = CURRENT.get(); b != null; b = b.outer) {
+            b.used += n;
         }
     }
 }
