@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.lethe.engine.Rng;
+import org.lethe.models.Messages;
 import org.lethe.models.ModelSpec;
 import org.lethe.models.Models;
 import org.lethe.models.data.BuiltinDatasets;
@@ -34,6 +35,11 @@ import org.lethe.unlearning.metrics.AnamnesisIndex;
  * naming the file and the key.
  */
 final class ConfigFile {
+    /** Largest configuration file accepted. */
+    static final int MAX_BYTES = 1 << 20;
+    /** Jackson with repeated keys refused (a repeated key would silently keep the last value). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Set<String> TOP = top();
 
     private final String file;
@@ -52,26 +58,49 @@ final class ConfigFile {
     }
 
     static ConfigFile read(Path path) {
-        String name = path.getFileName().toString();
+        String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
         try {
-            JsonNode n = Json.MAPPER.readTree(Files.readString(path));
+            if (!Files.exists(path)) {
+                throw new UserError(name + ": no such file");
+            }
+            if (!Files.isRegularFile(path)) {
+                throw new UserError(name + ": not a regular file");
+            }
+            if (Files.size(path) > MAX_BYTES) {
+                throw new UserError(name + ": " + Files.size(path) + " bytes; a configuration has at most " + MAX_BYTES);
+            }
+            byte[] bytes = Files.readAllBytes(path);
+            if (bytes.length > MAX_BYTES) {
+                throw new UserError(name + ": more than " + MAX_BYTES + " bytes; a configuration has at most " + MAX_BYTES);
+            }
+            String text;
+            try {
+                text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new UserError(name + ": not UTF-8 text");
+            }
+            JsonNode n = STRICT.readTree(text);
             if (n == null || !n.isObject()) {
                 throw new UserError(name + ": the configuration must be a JSON object");
             }
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
                 if (!TOP.contains(k)) {
-                    throw new UserError(name + ": unknown key '" + k + "'; known: " + String.join(", ", new java.util.TreeSet<>(TOP)));
+                    throw new UserError(name + ": unknown key " + Messages.quote(k) + "; known: "
+                            + String.join(", ", new java.util.TreeSet<>(TOP)));
                 }
             }
             return new ConfigFile(name, n);
         } catch (NoSuchFileException e) {
             throw new UserError(name + ": no such file");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UserError(name + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr());
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            if (at == null || at.getLineNr() < 1) {
+                throw new UserError(name + ": not valid JSON (" + Messages.oneLine(e.getOriginalMessage()) + ")");
+            }
+            throw new UserError(name + ": not valid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr());
         } catch (IOException e) {
-            throw new UserError(name + ": cannot be read (" + e.getMessage() + ")");
+            throw new UserError(name + ": cannot be read (" + Messages.oneLine(e.getMessage()) + ")");
         }
     }
 
@@ -224,11 +253,14 @@ final class ConfigFile {
             }
             merged.putAll(hp);
             ModelSpec spec = new ModelSpec(arch, merged);
-            try {
+            // weights, gradients and Adam's two moments: 16 bytes per parameter at the least
+            long limit = Runtime.getRuntime().maxMemory() / 16;
+            try (org.lethe.models.nn.ParameterBudget b = org.lethe.models.nn.ParameterBudget.open(limit, "what "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB of heap can train")) {
                 Models.create(spec, new Rng(0));
             } catch (IllegalArgumentException | ClassCastException e) {
                 throw new UserError(file + ": 'model': " + (e.getMessage() == null ? "the hyperparameters do not fit " + arch
-                        : e.getMessage().replace('\n', ' ')));
+                        : Messages.oneLine(e.getMessage())));
             }
             c = c.withModel(spec);
         }

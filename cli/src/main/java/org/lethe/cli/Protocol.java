@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lethe.models.Messages;
 import org.lethe.models.ModelSpec;
 import org.lethe.models.Models;
 import org.lethe.models.RegressionModel;
@@ -167,6 +168,10 @@ final class Protocol {
         long splitSeed = (long) metadataNumber(file, m, "lethe.split_seed", 0, true);
         double val = metadataNumber(file, m, "lethe.validation_fraction", 0.1, false);
         double test = metadataNumber(file, m, "lethe.test_fraction", 0.2, false);
+        if (!(val >= 0 && test >= 0 && val + test < 1)) {
+            throw new UserError("the checkpoint's lethe.validation_fraction " + val + " and lethe.test_fraction " + test
+                    + " leave no rows to train on");
+        }
         String f = forget != null ? forget : m.getOrDefault("lethe.forget", c.forget());
         c = c.withForget(f).withSplit(splitSeed, val, test);
         checkInputs(l.model(), Experiment.load(c).inputShape(), key);

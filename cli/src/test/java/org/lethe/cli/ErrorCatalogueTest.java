@@ -845,7 +845,7 @@ class ErrorCatalogueTest {
         Path run = Path.of(fresh("hidden-run"));
         fails("config-bad-hyperparameter", experiment("--config", write("hidden.json",
                 "{\"model\": {\"hyperparameters\": {\"hidden\": \"wide\"}}}").toString(), "--out", run.toString()),
-                "hidden.json", "'hidden'", "a list of numbers", "wide");
+                "hidden.json", "'hidden'", "a list of whole numbers", "wide");
         assertFalse(Files.exists(run), "no run folder, nothing trained");
         fails("config-bad-hyperparameter", config("dropout.json", "{\"model\": {\"hyperparameters\": {\"dropout\": \"no\"}}}"),
                 "dropout.json", "'dropout'");
@@ -909,7 +909,7 @@ class ErrorCatalogueTest {
         predict("checkpoint-damaged", write("f16.safetensors", safetensors(
                 "{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", new byte[4])), "f16.safetensors", "F16");
         predict("checkpoint-damaged", write("noname.safetensors", safetensors("{\"__metadata__\":{\"lethe.architecture\":"
-                + "\"{\\\"hyperparameters\\\":{}}\"}}", new byte[0])), "noname.safetensors", "unreadable lethe.architecture");
+                + "\"{\\\"hyperparameters\\\":{}}\"}}", new byte[0])), "noname.safetensors", "lethe.architecture without an architecture name");
     }
 
     @Test

@@ -27,6 +27,9 @@ public final class Mlp extends RegressionModel {
         if (inputs <= 0 || hidden.length == 0) {
             throw new IllegalArgumentException("MLP: needs a positive input size and at least one hidden layer");
         }
+        if (!(dropout >= 0 && dropout <= 1)) {
+            throw new IllegalArgumentException("MLP: dropout must be in [0, 1], got " + dropout);
+        }
         this.inputs = inputs;
         this.hidden = hidden.clone();
         this.dropout = dropout;

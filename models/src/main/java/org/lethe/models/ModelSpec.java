@@ -14,41 +14,52 @@ public record ModelSpec(String architecture, Map<String, Object> hyperparameters
         hyperparameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
     }
 
+    /** A whole-number hyperparameter within {@code int} range (a JSON {@code 8} or {@code 8.0}). */
     public int integer(String key) {
-        if (!(require(key) instanceof Number n)) {
-            throw wrongType(key, "a number");
-        }
-        return n.intValue();
+        return whole(key, require(key));
     }
 
     public double number(String key) {
-        if (!(require(key) instanceof Number n)) {
-            throw wrongType(key, "a number");
+        Object v = require(key);
+        if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            throw new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key
+                    + "' must be a finite number, got " + v);
         }
         return n.doubleValue();
     }
 
     public boolean flag(String key) {
-        if (!(require(key) instanceof Boolean b)) {
-            throw wrongType(key, "true or false");
+        Object v = require(key);
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key
+                    + "' must be true or false, got " + v);
         }
         return b;
     }
 
+    /** A list of whole numbers. */
     public int[] integers(String key) {
-        if (!(require(key) instanceof List<?> list) || !list.stream().allMatch(x -> x instanceof Number)) {
-            throw wrongType(key, "a list of numbers");
+        Object v = require(key);
+        if (!(v instanceof List<?> list)) {
+            throw new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key
+                    + "' must be a list of whole numbers, got " + v);
         }
         int[] out = new int[list.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) list.get(i)).intValue();
+            out[i] = whole(key, list.get(i));
         }
         return out;
     }
 
-    private IllegalArgumentException wrongType(String key, String what) {
-        return new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key + "' must be " + what
-                + ", got " + hyperparameters.get(key));
+    private int whole(String key, Object v) {
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            if (d == Math.rint(d) && d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE) {
+                return (int) d;
+            }
+        }
+        throw new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key
+                + "' must be a whole number, got " + v);
     }
 
     private Object require(String key) {

@@ -32,7 +32,7 @@ public final class Models {
                 return new SiameseLstm(s.integer("length"), s.integer("vocabulary"), s.integer("embedding"),
                         s.integer("hidden"), rng);
             default:
-                throw new IllegalArgumentException("unknown architecture '" + s.architecture() + "'; known: "
+                throw new IllegalArgumentException("unknown architecture " + Messages.quote(s.architecture()) + "; known: "
                         + String.join(", ", ARCHITECTURES));
         }
     }

@@ -114,7 +114,7 @@ class CheckpointTest {
                 new byte[0])).contains("unknown architecture 'gpt'"));
         assertTrue(rejected(file("{\"__metadata__\":{\"lethe.architecture\":\"{\\\"architecture\\\":\\\"mlp\\\","
                 + "\\\"hyperparameters\\\":{\\\"inputs\\\":8,\\\"hidden\\\":\\\"wide\\\",\\\"dropout\\\":0}}\"}}",
-                new byte[0])).contains("model spec mlp: hyperparameter 'hidden' must be a list of numbers, got wide"));
+                new byte[0])).contains("model spec mlp: hyperparameter 'hidden' must be a list of whole numbers, got wide"));
         Path missing = dir.resolve("none.safetensors");
         assertEquals("none.safetensors does not exist",
                 assertThrows(CheckpointException.class, () -> Checkpoint.load(missing)).getMessage());

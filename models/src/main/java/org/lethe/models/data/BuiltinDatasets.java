@@ -68,7 +68,7 @@ public final class BuiltinDatasets {
                 return i;
             }
         }
-        throw new DataException("unknown data set '" + name + "'; built-in: "
+        throw new DataException("unknown data set " + org.lethe.models.Messages.quote(name) + "; built-in: "
                 + String.join(", ", INFOS.stream().map(Info::name).toList()));
     }
 
@@ -95,10 +95,18 @@ public final class BuiltinDatasets {
     }
 
     static RegressionData taylor() {
-        byte[] bytes = DataFiles.read("taylor", "taylor.csv");
+        return taylor(DataFiles.read("taylor", "taylor.csv"));
+    }
+
+    /** The time-series task from the bytes of {@code taylor.csv} (a {@code demand_mw} column, one row per half-hour). */
+    static RegressionData taylor(byte[] bytes) {
         CsvTable t = CsvTable.parse("taylor.csv", bytes);
         int dc = t.column("taylor.csv", "demand_mw");
         int n = t.values.length;
+        if (n <= WINDOW) {
+            throw new DataException("taylor.csv: " + n + " half-hours, but a window needs " + WINDOW
+                    + " past ones and the value to predict");
+        }
         int rows = n - WINDOW;
         double[] x = new double[rows * WINDOW];
         double[] y = new double[rows];
@@ -136,8 +144,20 @@ public final class BuiltinDatasets {
     }
 
     static RegressionData vader() {
-        byte[] bytes = DataFiles.read("vader", "vader_lexicon.txt");
-        String text = new String(bytes, StandardCharsets.UTF_8);
+        return vader(DataFiles.read("vader", "vader_lexicon.txt"));
+    }
+
+    /** The lexicon's entries: a token, a tab, the mean valence (further tab-separated fields are ignored). */
+    private record Lexicon(List<String> tokens, double[] values) {
+    }
+
+    private static Lexicon lexicon(byte[] bytes) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new DataException("vader_lexicon.txt: not UTF-8 text");
+        }
         List<String> tokens = new ArrayList<>();
         List<Double> values = new ArrayList<>();
         int lineNo = 0;
@@ -146,52 +166,72 @@ public final class BuiltinDatasets {
             if (line.isEmpty()) {
                 continue;
             }
-            String[] f = line.split("\t");
+            String[] f = line.split("\t", -1);
             if (f.length < 2) {
                 throw new DataException("vader_lexicon.txt: line " + lineNo + " has no valence field");
             }
-            tokens.add(f[0]);
-            try {
-                values.add(Double.parseDouble(f[1]));
-            } catch (NumberFormatException e) {
-                throw new DataException("vader_lexicon.txt: line " + lineNo + ": '" + f[1] + "' is not a number");
+            if (f[0].isEmpty()) {
+                throw new DataException("vader_lexicon.txt: line " + lineNo + " has an empty token");
             }
+            int length = f[0].codePointCount(0, f[0].length());
+            if (length > TEXT_LENGTH) {
+                throw new DataException("vader_lexicon.txt: line " + lineNo + ": the token is " + length
+                        + " characters, longer than " + TEXT_LENGTH);
+            }
+            double v;
+            try {
+                v = Double.parseDouble(f[1]);
+            } catch (NumberFormatException e) {
+                throw new DataException("vader_lexicon.txt: line " + lineNo + ": " + org.lethe.models.Messages.quote(f[1]) + " is not a number");
+            }
+            if (!Double.isFinite(v)) {
+                throw new DataException("vader_lexicon.txt: line " + lineNo + ": " + org.lethe.models.Messages.quote(f[1]) + " is not a finite number");
+            }
+            tokens.add(f[0]);
+            values.add(v);
         }
+        if (tokens.isEmpty()) {
+            throw new DataException("vader_lexicon.txt: no entries");
+        }
+        return new Lexicon(tokens, values.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** The text task from the bytes of {@code vader_lexicon.txt}. */
+    static RegressionData vader(byte[] bytes) {
+        Lexicon lex = lexicon(bytes);
+        List<String> tokens = lex.tokens();
         List<Integer> alphabet = vaderAlphabet(tokens);
+        Map<Integer, Integer> ids = new java.util.HashMap<>();
+        for (int k = 0; k < alphabet.size(); k++) {
+            ids.put(alphabet.get(k), k + 1);
+        }
         int n = tokens.size();
-        double[] ids = new double[n * TEXT_LENGTH];
+        double[] x = new double[n * TEXT_LENGTH];
         double[] length = new double[n];
         double[] word = new double[n];
         for (int i = 0; i < n; i++) {
             int[] cps = tokens.get(i).codePoints().toArray();
-            if (cps.length > TEXT_LENGTH) {
-                throw new DataException("vader_lexicon.txt: token '" + tokens.get(i) + "' is longer than " + TEXT_LENGTH);
-            }
             int pad = TEXT_LENGTH - cps.length;
             for (int k = 0; k < cps.length; k++) {
-                ids[i * TEXT_LENGTH + pad + k] = alphabet.indexOf(cps[k]) + 1;
+                x[i * TEXT_LENGTH + pad + k] = ids.get(cps[k]);
             }
             length[i] = cps.length;
             word[i] = tokens.get(i).matches("[A-Za-z'-]+") ? 1 : 0;
         }
-        double[] y = values.stream().mapToDouble(Double::doubleValue).toArray();
         Map<String, double[]> cols = new LinkedHashMap<>();
         cols.put("length", length);
         cols.put("word", word);
-        return new RegressionData("vader", Tensor.of(DType.FLOAT32, ids, n, TEXT_LENGTH), y, cols, "valence",
+        return new RegressionData("vader", Tensor.of(DType.FLOAT32, x, n, TEXT_LENGTH), lex.values(), cols, "valence",
                 DataFiles.hash(bytes, "vader", TEXT_LENGTH));
     }
 
     /** Number of character ids of the text task (padding included). */
     public static int vaderVocabulary() {
-        String text = new String(DataFiles.read("vader", "vader_lexicon.txt"), StandardCharsets.UTF_8);
-        List<String> tokens = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isEmpty()) {
-                tokens.add(line.split("\t")[0]);
-            }
-        }
-        return vaderAlphabet(tokens).size() + 1;
+        return vaderVocabulary(DataFiles.read("vader", "vader_lexicon.txt"));
+    }
+
+    static int vaderVocabulary(byte[] bytes) {
+        return vaderAlphabet(lexicon(bytes).tokens()).size() + 1;
     }
 
     /** The angle applied to image {@code i}: uniform in [-45, 45), a pure function of the seed and the index. */
@@ -202,8 +242,21 @@ public final class BuiltinDatasets {
     static RegressionData fashionRotation(int count, long angleSeed) {
         byte[] imagesGz = DataFiles.read("fashion-mnist", "train-images-idx3-ubyte.gz");
         byte[] labelsGz = DataFiles.read("fashion-mnist", "train-labels-idx1-ubyte.gz");
-        byte[] images = gunzip("train-images-idx3-ubyte.gz", imagesGz);
-        byte[] labels = gunzip("train-labels-idx1-ubyte.gz", labelsGz);
+        byte[] images = gunzip("train-images-idx3-ubyte.gz", imagesGz, 16 + (long) MAX_IMAGES * IMAGE * IMAGE);
+        byte[] labels = gunzip("train-labels-idx1-ubyte.gz", labelsGz, 8 + (long) MAX_IMAGES);
+        return fashionRotation(images, labels, count, angleSeed, imagesGz, labelsGz);
+    }
+
+    /** Most images an IDX file may declare (Fashion-MNIST's training set has 60,000). */
+    static final int MAX_IMAGES = 70_000;
+
+    /**
+     * The rotation task from the decompressed IDX files: {@code images} ({@code 0x00000803}, a count,
+     * 28, 28, then the pixels) and {@code labels} ({@code 0x00000801}, a count, then one byte each);
+     * the data hash covers the compressed files as shipped.
+     */
+    static RegressionData fashionRotation(byte[] images, byte[] labels, int count, long angleSeed, byte[] imagesGz,
+                                          byte[] labelsGz) {
         ByteBuffer ib = ByteBuffer.wrap(images);
         ByteBuffer lb = ByteBuffer.wrap(labels);
         if (images.length < 16 || ib.getInt(0) != 0x803 || ib.getInt(8) != IMAGE || ib.getInt(12) != IMAGE) {
@@ -212,11 +265,25 @@ public final class BuiltinDatasets {
         if (labels.length < 8 || lb.getInt(0) != 0x801) {
             throw new DataException("train-labels-idx1-ubyte.gz: not an IDX label file");
         }
-        int available = Math.min(ib.getInt(4), lb.getInt(4));
-        if (images.length < 16 + (long) available * IMAGE * IMAGE || labels.length < 8 + available) {
-            throw new DataException("train-images-idx3-ubyte.gz: truncated");
+        int declaredImages = ib.getInt(4);
+        int declaredLabels = lb.getInt(4);
+        if (declaredImages < 1 || declaredImages > MAX_IMAGES) {
+            throw new DataException("train-images-idx3-ubyte.gz: declares " + declaredImages + " images (1.." + MAX_IMAGES
+                    + " accepted)");
         }
-        int n = Math.min(count, available);
+        if (declaredLabels < 1 || declaredLabels > MAX_IMAGES) {
+            throw new DataException("train-labels-idx1-ubyte.gz: declares " + declaredLabels + " labels (1.." + MAX_IMAGES
+                    + " accepted)");
+        }
+        if (images.length != 16 + (long) declaredImages * IMAGE * IMAGE) {
+            throw new DataException("train-images-idx3-ubyte.gz: declares " + declaredImages + " images, needing "
+                    + (16 + (long) declaredImages * IMAGE * IMAGE) + " bytes, but has " + images.length);
+        }
+        if (labels.length != 8 + (long) declaredLabels) {
+            throw new DataException("train-labels-idx1-ubyte.gz: declares " + declaredLabels + " labels, needing "
+                    + (8 + (long) declaredLabels) + " bytes, but has " + labels.length);
+        }
+        int n = Math.min(count, Math.min(declaredImages, declaredLabels));
         int px = IMAGE * IMAGE;
         float[] x = new float[n * px];
         double[] y = new double[n];
@@ -236,9 +303,14 @@ public final class BuiltinDatasets {
                 DataFiles.hash(imagesGz, labelsGz, "rotation", n, angleSeed));
     }
 
-    private static byte[] gunzip(String file, byte[] gz) {
+    /** Decompresses a gzip file of at most {@code limit} bytes (a larger one is refused, not read to the end). */
+    static byte[] gunzip(String file, byte[] gz, long limit) {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-            return in.readAllBytes();
+            byte[] out = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+            if (out.length > limit) {
+                throw new DataException(file + ": decompresses to more than " + limit + " bytes");
+            }
+            return out;
         } catch (IOException e) {
             throw new DataException(file + ": not a valid gzip file (" + e.getMessage() + ")");
         }

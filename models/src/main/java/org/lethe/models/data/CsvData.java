@@ -14,15 +14,25 @@ public final class CsvData {
     private CsvData() {
     }
 
+    /** Largest CSV file accepted (the table is held in memory, as text and as numbers). */
+    public static final long MAX_BYTES = 1L << 30;
+
     public static RegressionData load(Path file, String target) {
-        String name = file.getFileName().toString();
+        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         byte[] bytes;
         try {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new DataException(name + ": not a regular file");
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                throw new DataException(name + ": " + Files.size(file) + " bytes, more than the " + MAX_BYTES
+                        + " a CSV file may have");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new DataException(name + ": no such file");
         } catch (IOException e) {
-            throw new DataException(name + ": cannot be read (" + e.getMessage() + ")");
+            throw new DataException(name + ": cannot be read (" + org.lethe.models.Messages.oneLine(e.getMessage()) + ")");
         }
         return fromBytes(name, bytes, target);
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.lethe.models.Messages;
 
 /**
  * A numeric table from CSV text with a header row, checked cell by cell: every problem is a
@@ -17,6 +18,9 @@ import org.apache.commons.csv.CSVRecord;
  * missing or non-numeric value, NaN or infinity, a repeated column name).
  */
 final class CsvTable {
+    /** Longest column name accepted, in characters. */
+    static final int MAX_NAME = 200;
+
     final List<String> columns;
     final double[][] values;
 
@@ -48,9 +52,13 @@ final class CsvTable {
                 if (header.get(c) == null || header.get(c).isBlank()) {
                     throw new DataException(file + ": line 1, column " + (c + 1) + ": the column has no name");
                 }
+                if (header.get(c).length() > MAX_NAME) {
+                    throw new DataException(file + ": line 1, column " + (c + 1) + ": the column name is longer than "
+                            + MAX_NAME + " characters");
+                }
                 int first = header.indexOf(header.get(c));
                 if (first < c) {
-                    throw new DataException(file + ": line 1: the column name '" + header.get(c) + "' appears twice (columns "
+                    throw new DataException(file + ": line 1: the column name " + Messages.quote(header.get(c)) + " appears twice (columns "
                             + (first + 1) + " and " + (c + 1) + ")");
                 }
             }
@@ -64,7 +72,7 @@ final class CsvTable {
                 double[] row = new double[header.size()];
                 for (int c = 0; c < row.length; c++) {
                     String cell = rec.get(c);
-                    String where = file + ": line " + line + ", column '" + header.get(c) + "'";
+                    String where = file + ": line " + line + ", column " + Messages.quote(header.get(c));
                     if (cell.isEmpty() || cell.equalsIgnoreCase("NA")) {
                         throw new DataException(where + ": missing value");
                     }
@@ -72,11 +80,14 @@ final class CsvTable {
                     try {
                         v = Double.parseDouble(cell);
                     } catch (NumberFormatException e) {
-                        throw new DataException(where + ": '" + cell.replace("\r", "\\r").replace("\n", "\\n")
-                                + "' is not a number");
+                        throw new DataException(where + ": " + Messages.quote(cell) + " is not a number");
                     }
                     if (!Double.isFinite(v)) {
-                        throw new DataException(where + ": '" + cell + "' is not a finite number");
+                        throw new DataException(where + ": " + Messages.quote(cell) + " is not a finite number");
+                    }
+                    if (Math.abs(v) > Float.MAX_VALUE) {
+                        throw new DataException(where + ": " + Messages.quote(cell) + " is beyond the float32 range (about "
+                                + "3.4e38) that models compute in");
                     }
                     row[c] = v;
                 }
@@ -88,13 +99,13 @@ final class CsvTable {
             }
             return new CsvTable(List.copyOf(header), rows.toArray(new double[0][]));
         } catch (IllegalArgumentException e) {
-            throw new DataException(file + ": line 1: " + e.getMessage().replace('\n', ' '));
+            throw new DataException(file + ": line 1: " + Messages.oneLine(e.getMessage()));
         } catch (IOException | java.io.UncheckedIOException e) {
             Throwable t = e;
             while (t.getCause() != null) {
                 t = t.getCause();
             }
-            String m = String.valueOf(t.getMessage()).replace('\n', ' ');
+            String m = Messages.oneLine(String.valueOf(t.getMessage()));
             java.util.regex.Matcher at = java.util.regex.Pattern.compile("\\(startline (\\d+)\\)\\s*(.*)").matcher(m);
             throw new DataException(at.matches() ? file + ": line " + at.group(1) + ": malformed CSV (" + at.group(2) + ")"
                     : file + ": line " + (lastLine + 1) + ": malformed CSV (" + m + ")");
@@ -104,8 +115,10 @@ final class CsvTable {
     int column(String file, String name) {
         int c = columns.indexOf(name);
         if (c < 0) {
-            throw new DataException(file + ": no column '" + name + "'; the columns are " + String.join(", ", columns));
+            String all = String.join(", ", columns);
+            throw new DataException(file + ": no column " + Messages.quote(name) + "; the columns are " + Messages.oneLine(all));
         }
         return c;
     }
+
 }

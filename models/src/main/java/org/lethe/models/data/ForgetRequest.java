@@ -66,7 +66,7 @@ public final class ForgetRequest {
 
     public static ForgetRequest parse(String def) {
         String d = def.trim();
-        String where = "forget '" + d + "'";
+        String where = "forget " + org.lethe.models.Messages.quote(d);
         if (d.startsWith("random:")) {
             double v = number(where, d.substring(7).trim());
             if (!(v > 0) || (v >= 1 && v != Math.rint(v))) {
@@ -82,7 +82,7 @@ public final class ForgetRequest {
                 try {
                     ids[i] = Integer.parseInt(p);
                 } catch (NumberFormatException e) {
-                    throw new DataException(where + ": '" + p + "' is not a row id");
+                    throw new DataException(where + ": " + org.lethe.models.Messages.quote(p) + " is not a row id");
                 }
             }
             return new ForgetRequest(d, Kind.IDS, null, null, ids);
@@ -113,7 +113,7 @@ public final class ForgetRequest {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new DataException(where + ": '" + s + "' is not a number");
+        throw new DataException(where + ": " + org.lethe.models.Messages.quote(s) + " is not a number");
     }
 
     /** Whether each row of the data set is in the cohort (cohort requests only). */
@@ -125,7 +125,7 @@ public final class ForgetRequest {
         try {
             v = data.column(column);
         } catch (DataException e) {
-            throw new DataException("forget '" + definition + "': " + e.getMessage());
+            throw new DataException("forget " + org.lethe.models.Messages.quote(definition) + ": " + e.getMessage());
         }
         boolean[] out = new boolean[v.length];
         for (int i = 0; i < v.length; i++) {
@@ -159,7 +159,7 @@ public final class ForgetRequest {
      * forgotten); a random request draws them with {@code seed}.
      */
     int[] trainRows(RegressionData data, int[] available, long seed) {
-        String where = "forget '" + definition + "'";
+        String where = "forget " + org.lethe.models.Messages.quote(definition);
         switch (kind) {
             case RANDOM -> {
                 double v = values[0];

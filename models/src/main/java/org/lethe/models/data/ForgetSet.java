@@ -23,14 +23,14 @@ public record ForgetSet(String definition, int[] trainForget, int[] trainRetain,
             ForgetRequest r = requests.get(k);
             int[] picked = r.trainRows(data, available, seed + k);
             if (picked.length == 0) {
-                throw new DataException("forget '" + r.definition() + "' selects no training rows");
+                throw new DataException("forget " + org.lethe.models.Messages.quote(r.definition()) + " selects no training rows");
             }
             for (int p : picked) {
                 forgotten.add(p);
             }
             int[] rest = Arrays.stream(available).filter(x -> Arrays.binarySearch(picked, x) < 0).toArray();
             if (rest.length == 0) {
-                throw new DataException("forget '" + spec.trim() + "' selects every training row; nothing would remain");
+                throw new DataException("forget " + org.lethe.models.Messages.quote(spec.trim()) + " selects every training row; nothing would remain");
             }
             available = rest;
             if (r.isCohort()) {

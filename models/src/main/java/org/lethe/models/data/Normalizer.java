@@ -132,23 +132,43 @@ public record Normalizer(double[] featureMean, double[] featureStd, double targe
         return m;
     }
 
-    /** Reads {@link #describe()}'s form back (from a checkpoint). */
+    /**
+     * Reads {@link #describe()}'s form back (from a checkpoint): equally long, non-empty lists of
+     * finite means and positive finite deviations, and a finite target mean and positive finite target
+     * deviation; anything else is an {@link IllegalArgumentException} naming the entry.
+     */
     public static Normalizer fromMap(Map<String, Object> m) {
         if (m == null || m.isEmpty()) {
             return identity();
         }
-        return new Normalizer(numbers(m.get("feature_mean")), numbers(m.get("feature_std")),
-                ((Number) m.get("target_mean")).doubleValue(), ((Number) m.get("target_std")).doubleValue());
+        double[] mean = numbers(m, "feature_mean", false);
+        double[] std = numbers(m, "feature_std", true);
+        if (mean.length != std.length) {
+            throw new IllegalArgumentException("feature_mean has " + mean.length + " values, feature_std " + std.length);
+        }
+        return new Normalizer(mean, std, number(m, "target_mean", m.get("target_mean"), false),
+                number(m, "target_std", m.get("target_std"), true));
     }
 
-    private static double[] numbers(Object o) {
-        if (o instanceof double[] d) {
-            return d.clone();
+    private static double number(Map<String, Object> m, String key, Object v, boolean positive) {
+        if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue()) || positive && !(n.doubleValue() > 0)) {
+            throw new IllegalArgumentException(key + " must be a finite" + (positive ? " positive" : "") + " number, got "
+                    + (v == null ? "nothing" : org.lethe.models.Messages.quote(String.valueOf(v))));
         }
-        java.util.List<?> list = (java.util.List<?>) o;
+        return n.doubleValue();
+    }
+
+    private static double[] numbers(Map<String, Object> m, String key, boolean positive) {
+        Object o = m.get(key);
+        if (o instanceof double[] d) {
+            o = java.util.Arrays.stream(d).boxed().toList();
+        }
+        if (!(o instanceof java.util.List<?> list) || list.isEmpty()) {
+            throw new IllegalArgumentException(key + " must be a non-empty list of numbers");
+        }
         double[] out = new double[list.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) list.get(i)).doubleValue();
+            out[i] = number(m, key + "[" + i + "]", list.get(i), positive);
         }
         return out;
     }

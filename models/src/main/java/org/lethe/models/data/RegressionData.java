@@ -100,7 +100,7 @@ public final class RegressionData implements Dataset {
         }
         double[] v = columns.get(column);
         if (v == null) {
-            throw new DataException("data set " + name + " has no column '" + column + "'; columns: target"
+            throw new DataException("data set " + name + " has no column " + org.lethe.models.Messages.quote(column) + "; columns: target"
                     + (columns.isEmpty() ? "" : ", " + String.join(", ", columns.keySet())));
         }
         return v.clone();

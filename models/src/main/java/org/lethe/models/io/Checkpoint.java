@@ -2,6 +2,7 @@ package org.lethe.models.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -11,9 +12,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.lethe.engine.Rng;
 import org.lethe.engine.Tensor;
+import org.lethe.models.Messages;
 import org.lethe.models.ModelSpec;
 import org.lethe.models.Models;
 import org.lethe.models.RegressionModel;
+import org.lethe.models.data.Normalizer;
+import org.lethe.models.nn.ParameterBudget;
 import org.lethe.models.nn.StateDict;
 
 /**
@@ -45,8 +49,19 @@ public final class Checkpoint {
         }
     }
 
-    /** A loaded model and what its checkpoint recorded. */
-    public record Loaded(RegressionModel model, Info info, Map<String, String> metadata) {
+    /** A loaded model and what its checkpoint recorded; {@code file} is the checkpoint's file name. */
+    public record Loaded(RegressionModel model, Info info, Map<String, String> metadata, String file) {
+        /**
+         * The standardisation the model was trained with ({@code lethe.normalisation}, identity if
+         * absent); one that is not in {@link Normalizer#describe()}'s form is a {@link CheckpointException}.
+         */
+        public Normalizer normalizer() {
+            try {
+                return Normalizer.fromMap(info.normalisation());
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(file + " has an invalid lethe.normalisation: " + e.getMessage());
+            }
+        }
     }
 
     private Checkpoint() {
@@ -81,39 +96,35 @@ public final class Checkpoint {
             throw new CheckpointException(file + " has no lethe.architecture metadata: it was not written by Lethe; use it as"
                     + " initial weights (lethe train --init, or Checkpoint.loadWeights)");
         }
-        ModelSpec spec;
-        try {
-            Map<String, Object> a = JSON.readValue(arch, new TypeReference<Map<String, Object>>() { });
-            @SuppressWarnings("unchecked")
-            Map<String, Object> hp = (Map<String, Object>) a.get("hyperparameters");
-            if (!(a.get("architecture") instanceof String name)) {
-                throw new ClassCastException("no architecture name");
-            }
-            spec = new ModelSpec(name, hp == null ? Map.of() : hp);
-        } catch (IOException | ClassCastException | NullPointerException e) {
-            throw new CheckpointException(file + " has an unreadable lethe.architecture: " + arch);
+        ModelSpec spec = architecture(file, arch);
+        long values = 0;
+        for (Tensor t : c.tensors().values()) {
+            values += t.numel();
         }
         RegressionModel model;
-        try {
+        // The model must match the file's tensors exactly, so it may not allocate more values than the file
+        // holds: a description of a huge model fails here, before any memory is taken.
+        try (ParameterBudget b = ParameterBudget.open(values, "the file holds " + values)) {
             model = Models.create(spec, new Rng(0));
-        } catch (IllegalArgumentException | ClassCastException e) {
-            throw new CheckpointException(file + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(file + ": " + Messages.oneLine(e.getMessage()));
         }
         loadWeights(file, model, c);
         long seed;
         try {
             seed = Long.parseLong(meta.getOrDefault("lethe.seed", "0"));
         } catch (NumberFormatException e) {
-            throw new CheckpointException(file + " has a non-numeric lethe.seed '" + meta.get("lethe.seed") + "'");
+            throw new CheckpointException(file + " has a non-numeric lethe.seed " + Messages.quote(meta.get("lethe.seed")));
         }
         Map<String, String> extra = new LinkedHashMap<>(meta);
         for (String k : new String[] {"lethe.format", "lethe.architecture", "lethe.training", "lethe.seed",
             "lethe.data_hash", "lethe.normalisation", "lethe.code_version"}) {
             extra.remove(k);
         }
-        Info info = new Info(parseMap(file, meta.get("lethe.training")), seed, meta.get("lethe.data_hash"),
-                parseMap(file, meta.get("lethe.normalisation")), meta.getOrDefault("lethe.code_version", "unknown"), extra);
-        return new Loaded(model, info, meta);
+        Info info = new Info(parseMap(file, "lethe.training", meta.get("lethe.training")), seed, meta.get("lethe.data_hash"),
+                parseMap(file, "lethe.normalisation", meta.get("lethe.normalisation")),
+                meta.getOrDefault("lethe.code_version", "unknown"), extra);
+        return new Loaded(model, info, meta, file);
     }
 
     /** Loads the tensors of a safetensors file (for example one saved from PyTorch) into a model, strictly. */
@@ -133,7 +144,7 @@ public final class Checkpoint {
         try {
             model.loadStateDict(new StateDict(tensors, expected.integerKeys()), true);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file + ": " + e.getMessage());
+            throw new CheckpointException(file + ": " + Messages.oneLine(e.getMessage()));
         }
     }
 
@@ -145,14 +156,41 @@ public final class Checkpoint {
         }
     }
 
-    private static Map<String, Object> parseMap(String file, String json) {
+    /** The {@link ModelSpec} of a {@code lethe.architecture} entry: an object with a name and optional hyperparameters. */
+    private static ModelSpec architecture(String file, String arch) {
+        JsonNode a;
+        try {
+            a = JSON.readTree(arch);
+        } catch (JsonProcessingException e) {
+            throw new CheckpointException(file + " has an unreadable lethe.architecture " + Messages.quote(arch));
+        }
+        if (a == null || !a.isObject() || !a.path("architecture").isTextual()) {
+            throw new CheckpointException(file + " has a lethe.architecture without an architecture name: "
+                    + Messages.quote(arch));
+        }
+        JsonNode hp = a.get("hyperparameters");
+        if (hp != null && !hp.isNull() && !hp.isObject()) {
+            throw new CheckpointException(file + " has lethe.architecture hyperparameters that are not an object: "
+                    + Messages.quote(arch));
+        }
+        Map<String, Object> hyperparameters = hp == null || hp.isNull() ? Map.of()
+                : JSON.convertValue(hp, new TypeReference<Map<String, Object>>() { });
+        return new ModelSpec(a.get("architecture").asText(), hyperparameters);
+    }
+
+    private static Map<String, Object> parseMap(String file, String key, String json) {
         if (json == null || json.isBlank()) {
             return Map.of();
         }
+        Map<String, Object> m;
         try {
-            return JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+            m = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
         } catch (IOException e) {
-            throw new CheckpointException(file + " has metadata that is not a JSON object: " + json);
+            m = null;
         }
+        if (m == null) {
+            throw new CheckpointException(file + " has " + key + " that is not a JSON object: " + Messages.quote(json));
+        }
+        return m;
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.lethe.engine.Tensor;
 import org.lethe.kernels.DType;
+import org.lethe.models.Messages;
 
 /**
  * The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header naming
@@ -32,6 +33,8 @@ import org.lethe.kernels.DType;
 public final class Safetensors {
     /** Largest header accepted (the reference implementation's limit). */
     public static final long MAX_HEADER = 100L * 1024 * 1024;
+    /** Most dimensions a tensor may have (PyTorch's limit). */
+    public static final int MAX_RANK = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Tensors in file order with their stored dtypes, and the metadata. */
@@ -139,7 +142,7 @@ public final class Safetensors {
             try {
                 header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw fail(file, "has a header that is not valid JSON (" + e.getOriginalMessage() + ")");
+                throw fail(file, "has a header that is not valid JSON (" + Messages.oneLine(e.getOriginalMessage()) + ")");
             }
             if (header == null || !header.isObject()) {
                 throw fail(file, "has a header that is not a JSON object");
@@ -161,7 +164,7 @@ public final class Safetensors {
                     }
                     v.fields().forEachRemaining(m -> {
                         if (!m.getValue().isTextual()) {
-                            throw fail(file, "has metadata '" + m.getKey() + "' that is not a string");
+                            throw fail(file, "has metadata " + Messages.quote(m.getKey()) + " that is not a string");
                         }
                         metadata.put(m.getKey(), m.getValue().asText());
                     });
@@ -169,39 +172,43 @@ public final class Safetensors {
                 }
                 if (!v.isObject() || !v.path("dtype").isTextual() || !v.path("shape").isArray()
                         || !v.path("data_offsets").isArray() || v.path("data_offsets").size() != 2) {
-                    throw fail(file, "has an invalid entry for tensor '" + name + "'");
+                    throw fail(file, "has an invalid entry for tensor " + Messages.quote(name));
                 }
                 String dtype = v.get("dtype").asText();
                 int es = elementSize(dtype);
                 if (es < 0) {
-                    throw fail(file, "stores tensor '" + name + "' as " + dtype + "; Lethe reads F32, F64 and I64");
+                    throw fail(file, "stores tensor " + Messages.quote(name) + " as " + Messages.oneLine(dtype) + "; Lethe reads F32, F64 and I64");
                 }
                 JsonNode sh = v.get("shape");
+                if (sh.size() > MAX_RANK) {
+                    throw fail(file, "gives tensor " + Messages.quote(name) + " " + sh.size() + " dimensions (at most "
+                            + MAX_RANK + ")");
+                }
                 int[] shape = new int[sh.size()];
                 long numel = 1;
                 for (int d = 0; d < shape.length; d++) {
                     JsonNode dim = sh.get(d);
                     if (!dim.canConvertToLong() || !dim.isIntegralNumber() || dim.asLong() < 0 || dim.asLong() > Integer.MAX_VALUE) {
-                        throw fail(file, "gives tensor '" + name + "' an invalid shape " + sh);
+                        throw fail(file, "gives tensor " + Messages.quote(name) + " an invalid shape " + Messages.oneLine(sh.toString()));
                     }
                     shape[d] = (int) dim.asLong();
                     numel *= shape[d];
                     if (numel > Integer.MAX_VALUE) {
-                        throw fail(file, "gives tensor '" + name + "' more than " + Integer.MAX_VALUE + " elements");
+                        throw fail(file, "gives tensor " + Messages.quote(name) + " more than " + Integer.MAX_VALUE + " elements");
                     }
                 }
                 JsonNode off = v.get("data_offsets");
                 if (!off.get(0).isIntegralNumber() || !off.get(1).isIntegralNumber()) {
-                    throw fail(file, "gives tensor '" + name + "' non-integer data_offsets " + off);
+                    throw fail(file, "gives tensor " + Messages.quote(name) + " non-integer data_offsets " + Messages.oneLine(off.toString()));
                 }
                 long begin = off.get(0).asLong();
                 long end = off.get(1).asLong();
                 if (begin < 0 || end < begin || end > dataSize) {
-                    throw fail(file, "gives tensor '" + name + "' data_offsets [" + begin + ", " + end
+                    throw fail(file, "gives tensor " + Messages.quote(name) + " data_offsets [" + begin + ", " + end
                             + "] outside its " + dataSize + "-byte data section");
                 }
                 if (end - begin != numel * es) {
-                    throw fail(file, "gives tensor '" + name + "' " + (end - begin) + " bytes, but " + dtype + " "
+                    throw fail(file, "gives tensor " + Messages.quote(name) + " " + (end - begin) + " bytes, but " + dtype + " "
                             + java.util.Arrays.toString(shape) + " needs " + numel * es);
                 }
                 specs.add(new Spec(name, dtype, shape, begin, end));
@@ -212,7 +219,7 @@ public final class Safetensors {
             for (Spec s : byOffset) {
                 if (s.begin() != expected) {
                     throw fail(file, "has " + (s.begin() < expected ? "overlapping tensors" : "a gap") + " at byte "
-                            + Math.min(s.begin(), expected) + " of the data section (tensor '" + s.name() + "')");
+                            + Math.min(s.begin(), expected) + " of the data section (tensor " + Messages.quote(s.name()) + ")");
                 }
                 expected = s.end();
             }
@@ -245,7 +252,7 @@ public final class Safetensors {
         } catch (java.nio.file.NoSuchFileException e) {
             throw fail(file, "does not exist");
         } catch (IOException e) {
-            throw fail(file, "cannot be read (" + e.getMessage() + ")");
+            throw fail(file, "cannot be read (" + Messages.oneLine(e.getMessage()) + ")");
         }
     }
 

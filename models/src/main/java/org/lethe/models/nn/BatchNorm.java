@@ -27,6 +27,7 @@ public class BatchNorm extends Layer {
         if (channels <= 0) {
             throw new IllegalArgumentException("BatchNorm: channels must be positive, got " + channels);
         }
+        ParameterBudget.reserve("BatchNorm", 4L * channels + 1);
         this.channels = channels;
         this.rank = rank;
         this.momentum = momentum;

@@ -22,6 +22,10 @@ public final class Conv2d extends Layer {
             throw new IllegalArgumentException("Conv2d: invalid " + in + " -> " + out + " kernel " + kernel + " stride "
                     + stride + " padding " + padding);
         }
+        ParameterBudget.reserve("Conv2d", out, in, kernel, kernel);
+        if (bias) {
+            ParameterBudget.reserve("Conv2d bias", out);
+        }
         this.in = in;
         this.out = out;
         this.kernel = kernel;

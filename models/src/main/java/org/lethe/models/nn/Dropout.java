@@ -10,7 +10,7 @@ public final class Dropout extends Layer {
     private final Rng rng;
 
     public Dropout(double p, Rng rng) {
-        if (p < 0 || p > 1) {
+        if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("Dropout: probability must be in [0, 1], got " + p);
         }
         this.p = p;

@@ -18,6 +18,7 @@ public final class Embedding extends Layer {
         if (vocabulary <= 0 || dim <= 0) {
             throw new IllegalArgumentException("Embedding: sizes must be positive, got " + vocabulary + " x " + dim);
         }
+        ParameterBudget.reserve("Embedding", vocabulary, dim);
         this.vocabulary = vocabulary;
         this.dim = dim;
         this.weight = parameter("weight", Tensor.randn(rng, DType.FLOAT32, vocabulary, dim));

@@ -15,6 +15,10 @@ public final class Linear extends Layer {
         if (in <= 0 || out <= 0) {
             throw new IllegalArgumentException("Linear: sizes must be positive, got " + in + " -> " + out);
         }
+        ParameterBudget.reserve("Linear", out, in);
+        if (bias) {
+            ParameterBudget.reserve("Linear bias", out);
+        }
         this.in = in;
         this.out = out;
         this.weight = parameter("weight", Init.kaimingUniformDefault(rng, in, out, in));

@@ -32,6 +32,9 @@ public final class Lstm extends Module {
             throw new IllegalArgumentException("LSTM: sizes must be positive, got input " + inputSize + ", hidden " + hidden
                     + ", layers " + layers);
         }
+        for (int k = 0; k < layers; k++) {
+            ParameterBudget.reserve("LSTM layer " + k, 4L * hidden, (k == 0 ? inputSize : hidden) + hidden + 2L);
+        }
         this.inputSize = inputSize;
         this.hidden = hidden;
         this.layers = layers;

@@ -25,7 +25,7 @@ public enum Loss {
         try {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown loss '" + s + "'; use l1, mse or huber");
+            throw new IllegalArgumentException("unknown loss " + org.lethe.models.Messages.quote(s) + "; use l1, mse or huber");
         }
     }
 }

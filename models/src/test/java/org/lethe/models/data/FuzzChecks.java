@@ -1,0 +1,20 @@
+package org.lethe.models.data;
+
+final class FuzzChecks {
+    private FuzzChecks() {
+    }
+
+    /** A reader's error is one line (the command line prints it as is). */
+    static void oneLine(RuntimeException e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank() || m.indexOf('\n') >= 0 || m.indexOf('\r') >= 0) {
+            throw new AssertionError("not a one-line message: " + m, e);
+        }
+    }
+
+    static void check(boolean condition, String what) {
+        if (!condition) {
+            throw new AssertionError(what);
+        }
+    }
+}
