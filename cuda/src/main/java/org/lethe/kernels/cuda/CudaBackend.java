@@ -270,18 +270,6 @@ public final class CudaBackend implements Backend {
 
     // ---- elementwise ---------------------------------------------------------------------------
 
-    static void sameShape(String op, View... views) {
-        for (int k = 1; k < views.length; k++) {
-            if (!Arrays.equals(views[0].shape(), views[k].shape())) {
-                StringBuilder sb = new StringBuilder(op).append(": operand shapes differ:");
-                for (View v : views) {
-                    sb.append(' ').append(Arrays.toString(v.shape()));
-                }
-                throw new IllegalArgumentException(sb.toString());
-            }
-        }
-    }
-
     @Override
     public void fill(View dst, double value) {
         own(dst.buffer());
@@ -295,7 +283,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copy(View src, View dst) {
-        sameShape("copy", src, dst);
+        View.requireSameShape("copy", src, dst);
         Layouts.Merged m = Layouts.merge(dst.shape(), src, dst);
         long x = at(src);
         long y = at(dst);
@@ -309,7 +297,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void unary(UnaryOp op, double scalar, View src, View dst) {
         String name = op.name().toLowerCase(Locale.ROOT);
-        sameShape(name, src, dst);
+        View.requireSameShape(name, src, dst);
         Layouts.Merged m = Layouts.merge(dst.shape(), src, dst);
         long x = at(src);
         long y = at(dst);
@@ -323,7 +311,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void binary(BinaryOp op, View a, View b, View dst) {
         String name = op.name().toLowerCase(Locale.ROOT);
-        sameShape(name, a, b, dst);
+        View.requireSameShape(name, a, b, dst);
         Layouts.Merged m = Layouts.merge(dst.shape(), a, b, dst);
         long pa = at(a);
         long pb = at(b);
@@ -696,7 +684,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void adamStep(AdamStep step, View param, View grad, View m, View v, View vMax) {
         View[] all = vMax == null ? new View[] {param, grad, m, v} : new View[] {param, grad, m, v, vMax};
-        sameShape("adam_step", all);
+        View.requireSameShape("adam_step", all);
         for (View x : all) {
             own(x.buffer());
             if (!x.isContiguous()) {

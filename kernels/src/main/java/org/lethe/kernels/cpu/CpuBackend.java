@@ -182,18 +182,6 @@ public final class CpuBackend implements Backend {
 
     // ---- elementwise ---------------------------------------------------------------------------
 
-    static void sameShape(String op, View... views) {
-        for (int k = 1; k < views.length; k++) {
-            if (!Arrays.equals(views[0].shape(), views[k].shape())) {
-                StringBuilder sb = new StringBuilder(op).append(": operand shapes differ:");
-                for (View v : views) {
-                    sb.append(' ').append(Arrays.toString(v.shape()));
-                }
-                throw new IllegalArgumentException(sb.toString());
-            }
-        }
-    }
-
     @Override
     public void fill(View dst, double value) {
         CpuBuffer y = own(dst);
@@ -214,7 +202,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(View src, View dst) {
-        sameShape("copy", src, dst);
+        View.requireSameShape("copy", src, dst);
         CpuBuffer x = own(src);
         CpuBuffer y = own(dst);
         StridedLoop loop = StridedLoop.of(dst.shape(), src, dst);
@@ -236,7 +224,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, double scalar, View src, View dst) {
-        sameShape(op.name().toLowerCase(), src, dst);
+        View.requireSameShape(op.name().toLowerCase(), src, dst);
         CpuBuffer x = own(src);
         CpuBuffer y = own(dst);
         StridedLoop loop = StridedLoop.of(dst.shape(), src, dst);
@@ -258,7 +246,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, View a, View b, View dst) {
-        sameShape(op.name().toLowerCase(), a, b, dst);
+        View.requireSameShape(op.name().toLowerCase(), a, b, dst);
         CpuBuffer x = own(a);
         CpuBuffer z = own(b);
         CpuBuffer y = own(dst);

@@ -16,7 +16,7 @@ final class CpuFused {
     static void adam(CpuParallel parallel, AdamStep s, CpuBuffer p, View pv, CpuBuffer g, View gv, CpuBuffer m, View mv,
                      CpuBuffer v, View vv, CpuBuffer vmax, View vmaxv) {
         View[] all = vmaxv == null ? new View[] {pv, gv, mv, vv} : new View[] {pv, gv, mv, vv, vmaxv};
-        CpuBackend.sameShape("adam_step", all);
+        View.requireSameShape("adam_step", all);
         for (View x : all) {
             if (!x.isContiguous()) {
                 throw new IllegalArgumentException("adam_step: operands must be contiguous, got " + x);
