@@ -122,20 +122,4 @@ public record View(Buffer buffer, int offset, int[] shape, int[] strides) {
     public int hashCode() {
         return System.identityHashCode(buffer) * 31 + offset * 17 + Arrays.hashCode(shape) * 7 + Arrays.hashCode(strides);
     }
-
-    /**
-     * Checks that the views of an elementwise primitive have one shape, with a one-line message naming
-     * the primitive and every shape; every backend's check of its operands.
-     */
-    public static void requireSameShape(String op, View... views) {
-        for (int k = 1; k < views.length; k++) {
-            if (!java.util.Arrays.equals(views[0].shape(), views[k].shape())) {
-                StringBuilder sb = new StringBuilder(op).append(": operand shapes differ:");
-                for (View v : views) {
-                    sb.append(' ').append(java.util.Arrays.toString(v.shape()));
-                }
-                throw new IllegalArgumentException(sb.toString());
-            }
-        }
-    }
 }

@@ -7,6 +7,7 @@ import org.lethe.kernels.AdamStep;
 import org.lethe.kernels.Backend;
 import org.lethe.kernels.BinaryOp;
 import org.lethe.kernels.Buffer;
+import org.lethe.kernels.Checks;
 import org.lethe.kernels.ConvGeometry;
 import org.lethe.kernels.DType;
 import org.lethe.kernels.PoolGeometry;
@@ -172,19 +173,11 @@ public final class CudaBackend implements Backend {
         return own(v.buffer()).address(v.offset());
     }
 
-    private static void checkRange(String what, Buffer b, int offset, int length, int arrayLength, int arrayOffset) {
-        if (offset < 0 || length < 0 || arrayOffset < 0 || (long) offset + length > b.length()
-                || (long) arrayOffset + length > arrayLength) {
-            throw new IllegalArgumentException(what + ": range [" + offset + ", " + (offset + (long) length)
-                    + ") of a buffer of " + b.length() + " / host array range [" + arrayOffset + ", "
-                    + (arrayOffset + (long) length) + ") of " + arrayLength);
-        }
-    }
 
     @Override
     public void write(Buffer dst, int dstOffset, double[] src, int srcOffset, int length) {
         CudaBuffer d = own(dst);
-        checkRange("write", dst, dstOffset, length, src.length, srcOffset);
+        Checks.hostRange("write", dst, dstOffset, length, src.length, srcOffset);
         if (length == 0) {
             return;
         }
@@ -202,7 +195,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void write(Buffer dst, int dstOffset, float[] src, int srcOffset, int length) {
         CudaBuffer d = own(dst);
-        checkRange("write", dst, dstOffset, length, src.length, srcOffset);
+        Checks.hostRange("write", dst, dstOffset, length, src.length, srcOffset);
         if (length == 0) {
             return;
         }
@@ -220,7 +213,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void read(Buffer src, int srcOffset, double[] dst, int dstOffset, int length) {
         CudaBuffer s = own(src);
-        checkRange("read", src, srcOffset, length, dst.length, dstOffset);
+        Checks.hostRange("read", src, srcOffset, length, dst.length, dstOffset);
         if (length == 0) {
             return;
         }
@@ -238,7 +231,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void read(Buffer src, int srcOffset, float[] dst, int dstOffset, int length) {
         CudaBuffer s = own(src);
-        checkRange("read", src, srcOffset, length, dst.length, dstOffset);
+        Checks.hostRange("read", src, srcOffset, length, dst.length, dstOffset);
         if (length == 0) {
             return;
         }
@@ -283,7 +276,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copy(View src, View dst) {
-        View.requireSameShape("copy", src, dst);
+        Checks.sameShape("copy", src, dst);
         Layouts.Merged m = Layouts.merge(dst.shape(), src, dst);
         long x = at(src);
         long y = at(dst);
@@ -297,7 +290,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void unary(UnaryOp op, double scalar, View src, View dst) {
         String name = op.name().toLowerCase(Locale.ROOT);
-        View.requireSameShape(name, src, dst);
+        Checks.sameShape(name, src, dst);
         Layouts.Merged m = Layouts.merge(dst.shape(), src, dst);
         long x = at(src);
         long y = at(dst);
@@ -311,7 +304,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void binary(BinaryOp op, View a, View b, View dst) {
         String name = op.name().toLowerCase(Locale.ROOT);
-        View.requireSameShape(name, a, b, dst);
+        Checks.sameShape(name, a, b, dst);
         Layouts.Merged m = Layouts.merge(dst.shape(), a, b, dst);
         long pa = at(a);
         long pb = at(b);
@@ -481,18 +474,12 @@ public final class CudaBackend implements Backend {
     // ---- convolution and pooling ---------------------------------------------------------------
 
     private static void checkConvShapes(String op, ConvGeometry g, View image, View cols) {
-        int[] img = {g.images(), g.channels(), g.height(), g.width()};
-        int[] col = {g.images(), g.patchSize(), g.outputSize()};
-        if (!Arrays.equals(image.shape(), img) || !image.isContiguous()) {
-            throw new IllegalArgumentException(op + ": image view must be contiguous " + Arrays.toString(img) + ", got " + image);
-        }
-        if (!Arrays.equals(cols.shape(), col) || !cols.isContiguous()) {
-            throw new IllegalArgumentException(op + ": column view must be contiguous " + Arrays.toString(col) + ", got " + cols);
-        }
+        Checks.convolution(op, g, image, cols);
         if (image.dtype() != cols.dtype()) {
             throw new IllegalArgumentException(op + ": image is " + image.dtype() + ", columns " + cols.dtype());
         }
     }
+
 
     private static int[] geometry(ConvGeometry g) {
         return new int[] {g.images(), g.channels(), g.height(), g.width(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(),
@@ -523,18 +510,12 @@ public final class CudaBackend implements Backend {
     }
 
     private static void checkPool(String op, PoolGeometry g, View input, View output) {
-        int[] in = {g.images(), g.channels(), g.height(), g.width()};
-        int[] out = {g.images(), g.channels(), g.outH(), g.outW()};
-        if (!Arrays.equals(input.shape(), in) || !input.isContiguous()) {
-            throw new IllegalArgumentException(op + ": input view must be contiguous " + Arrays.toString(in) + ", got " + input);
-        }
-        if (!Arrays.equals(output.shape(), out) || !output.isContiguous()) {
-            throw new IllegalArgumentException(op + ": output view must be contiguous " + Arrays.toString(out) + ", got " + output);
-        }
+        Checks.pooling(op, g, input, output);
         if (input.dtype() != output.dtype()) {
             throw new IllegalArgumentException(op + ": input is " + input.dtype() + ", output " + output.dtype());
         }
     }
+
 
     @Override
     public void maxPool2d(PoolGeometry g, View input, View output, View indices) {
@@ -579,28 +560,13 @@ public final class CudaBackend implements Backend {
     // ---- indexing ------------------------------------------------------------------------------
 
     private static void checkIndex(String op, View src, int axis, int[] index, View dst, View indexed, int bound) {
-        if (axis < 0 || axis >= src.rank() || src.rank() != dst.rank()) {
-            throw new IllegalArgumentException(op + ": axis " + axis + " invalid for shapes "
-                    + Arrays.toString(src.shape()) + " and " + Arrays.toString(dst.shape()));
-        }
-        for (int d = 0; d < src.rank(); d++) {
-            int expected = d == axis ? index.length : src.shape()[d];
-            int actual = d == axis ? indexed.shape()[d] : dst.shape()[d];
-            if (expected != actual) {
-                throw new IllegalArgumentException(op + ": shapes " + Arrays.toString(src.shape()) + " and "
-                        + Arrays.toString(dst.shape()) + " do not fit " + index.length + " indices on axis " + axis);
-            }
-        }
-        for (int i : index) {
-            if (i < 0 || i >= bound) {
-                throw new IllegalArgumentException(op + ": index " + i + " out of range [0, " + bound + ") on axis " + axis);
-            }
-        }
+        Checks.indexing(op, src, axis, index, dst, indexed, bound);
         if (src.rank() > Layouts.MAX_RANK) {
             throw new IllegalArgumentException(op + ": the CUDA backend indexes views of at most " + Layouts.MAX_RANK
                     + " dimensions, got " + Arrays.toString(src.shape()));
         }
     }
+
 
     /** {@code struct IndexLayout} (index.cu) over the destination's shape. */
     private static int[] indexLayout(View src, View dst, int axis) {
@@ -684,7 +650,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void adamStep(AdamStep step, View param, View grad, View m, View v, View vMax) {
         View[] all = vMax == null ? new View[] {param, grad, m, v} : new View[] {param, grad, m, v, vMax};
-        View.requireSameShape("adam_step", all);
+        Checks.sameShape("adam_step", all);
         for (View x : all) {
             own(x.buffer());
             if (!x.isContiguous()) {
@@ -705,18 +671,6 @@ public final class CudaBackend implements Backend {
                 .f64(Math.sqrt(bias2)));
     }
 
-    private static void checkCell(String op, int n, int hidden, View... views) {
-        for (View x : views) {
-            if (x == null) {
-                continue;
-            }
-            int cols = x.rank() == 2 ? x.shape()[1] : -1;
-            if (x.rank() != 2 || x.shape()[0] != n || (cols != hidden && cols != 4 * hidden) || !x.isContiguous()) {
-                throw new IllegalArgumentException(op + ": operand " + x + " does not fit [" + n + ", " + hidden + "] or ["
-                        + n + ", " + 4 * hidden + "] contiguous");
-            }
-        }
-    }
 
     @Override
     public void lstmCell(View gates, View cPrev, View act, View c, View tanhC, View h) {
@@ -725,7 +679,7 @@ public final class CudaBackend implements Backend {
         }
         int n = gates.shape()[0];
         int hidden = gates.shape()[1] / 4;
-        checkCell("lstm_cell", n, hidden, gates, cPrev, act, c, tanhC, h);
+        Checks.lstmCell("lstm_cell", n, hidden, gates, cPrev, act, c, tanhC, h);
         checkFused("lstm_cell", gates, cPrev, act, c, tanhC, h);
         long count = (long) n * hidden;
         KernelArgs args = KernelArgs.of().ptr(at(gates)).ptr(at(cPrev)).ptr(at(act)).ptr(at(c)).ptr(at(tanhC)).ptr(at(h)).i32(n)
@@ -739,7 +693,7 @@ public final class CudaBackend implements Backend {
     public void lstmCellBackward(View act, View cPrev, View tanhC, View gradH, View gradC, View gradGates, View gradCPrev) {
         int n = act.shape()[0];
         int hidden = act.shape()[1] / 4;
-        checkCell("lstm_cell_backward", n, hidden, act, cPrev, tanhC, gradH, gradC, gradGates, gradCPrev);
+        Checks.lstmCell("lstm_cell_backward", n, hidden, act, cPrev, tanhC, gradH, gradC, gradGates, gradCPrev);
         checkFused("lstm_cell_backward", act, cPrev, tanhC, gradH, gradC, gradGates, gradCPrev);
         long count = (long) n * hidden;
         KernelArgs args = KernelArgs.of().ptr(at(act)).ptr(at(cPrev)).ptr(at(tanhC)).ptr(gradH == null ? 0 : at(gradH))

@@ -5,6 +5,7 @@ import org.lethe.kernels.AdamStep;
 import org.lethe.kernels.Backend;
 import org.lethe.kernels.BinaryOp;
 import org.lethe.kernels.Buffer;
+import org.lethe.kernels.Checks;
 import org.lethe.kernels.ConvGeometry;
 import org.lethe.kernels.CounterRandom;
 import org.lethe.kernels.DType;
@@ -125,19 +126,11 @@ public final class CpuBackend implements Backend {
         return own(v.buffer());
     }
 
-    private static void checkRange(String what, Buffer b, int offset, int length, int arrayLength, int arrayOffset) {
-        if (offset < 0 || length < 0 || arrayOffset < 0 || (long) offset + length > b.length()
-                || (long) arrayOffset + length > arrayLength) {
-            throw new IllegalArgumentException(what + ": range [" + offset + ", " + (offset + (long) length)
-                    + ") of a buffer of " + b.length() + " / host array range [" + arrayOffset + ", "
-                    + (arrayOffset + (long) length) + ") of " + arrayLength);
-        }
-    }
 
     @Override
     public void write(Buffer dst, int dstOffset, double[] src, int srcOffset, int length) {
         CpuBuffer d = own(dst);
-        checkRange("write", dst, dstOffset, length, src.length, srcOffset);
+        Checks.hostRange("write", dst, dstOffset, length, src.length, srcOffset);
         if (d instanceof CpuBuffer.F64 f) {
             System.arraycopy(src, srcOffset, f.data(), dstOffset, length);
         } else {
@@ -151,7 +144,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void write(Buffer dst, int dstOffset, float[] src, int srcOffset, int length) {
         CpuBuffer d = own(dst);
-        checkRange("write", dst, dstOffset, length, src.length, srcOffset);
+        Checks.hostRange("write", dst, dstOffset, length, src.length, srcOffset);
         if (d instanceof CpuBuffer.F32 f) {
             System.arraycopy(src, srcOffset, f.data(), dstOffset, length);
         } else {
@@ -165,7 +158,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void read(Buffer src, int srcOffset, double[] dst, int dstOffset, int length) {
         CpuBuffer s = own(src);
-        checkRange("read", src, srcOffset, length, dst.length, dstOffset);
+        Checks.hostRange("read", src, srcOffset, length, dst.length, dstOffset);
         for (int i = 0; i < length; i++) {
             dst[dstOffset + i] = s.get(srcOffset + i);
         }
@@ -174,7 +167,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void read(Buffer src, int srcOffset, float[] dst, int dstOffset, int length) {
         CpuBuffer s = own(src);
-        checkRange("read", src, srcOffset, length, dst.length, dstOffset);
+        Checks.hostRange("read", src, srcOffset, length, dst.length, dstOffset);
         for (int i = 0; i < length; i++) {
             dst[dstOffset + i] = (float) s.get(srcOffset + i);
         }
@@ -202,7 +195,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(View src, View dst) {
-        View.requireSameShape("copy", src, dst);
+        Checks.sameShape("copy", src, dst);
         CpuBuffer x = own(src);
         CpuBuffer y = own(dst);
         StridedLoop loop = StridedLoop.of(dst.shape(), src, dst);
@@ -224,7 +217,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, double scalar, View src, View dst) {
-        View.requireSameShape(op.name().toLowerCase(), src, dst);
+        Checks.sameShape(op.name().toLowerCase(), src, dst);
         CpuBuffer x = own(src);
         CpuBuffer y = own(dst);
         StridedLoop loop = StridedLoop.of(dst.shape(), src, dst);
@@ -246,7 +239,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, View a, View b, View dst) {
-        View.requireSameShape(op.name().toLowerCase(), a, b, dst);
+        Checks.sameShape(op.name().toLowerCase(), a, b, dst);
         CpuBuffer x = own(a);
         CpuBuffer z = own(b);
         CpuBuffer y = own(dst);

@@ -1,6 +1,7 @@
 package org.lethe.kernels.cpu;
 
 import java.util.Arrays;
+import org.lethe.kernels.Checks;
 import org.lethe.kernels.ConvGeometry;
 import org.lethe.kernels.View;
 
@@ -9,16 +10,6 @@ final class CpuConvolution {
     private CpuConvolution() {
     }
 
-    static void checkShapes(String op, ConvGeometry g, View image, View cols) {
-        int[] img = {g.images(), g.channels(), g.height(), g.width()};
-        int[] col = {g.images(), g.patchSize(), g.outputSize()};
-        if (!Arrays.equals(image.shape(), img) || !image.isContiguous()) {
-            throw new IllegalArgumentException(op + ": image view must be contiguous " + Arrays.toString(img) + ", got " + image);
-        }
-        if (!Arrays.equals(cols.shape(), col) || !cols.isContiguous()) {
-            throw new IllegalArgumentException(op + ": column view must be contiguous " + Arrays.toString(col) + ", got " + cols);
-        }
-    }
 
     /** Where row {@code row} of image {@code img} starts in the (contiguous) column view. */
     private static int colStart(View cols, int img, int row) {
@@ -36,7 +27,7 @@ final class CpuConvolution {
     }
 
     static void im2col(CpuParallel parallel, ConvGeometry g, CpuBuffer in, View input, CpuBuffer out, View cols) {
-        checkShapes("im2col", g, input, cols);
+        Checks.convolution("im2col", g, input, cols);
         int c = g.channels();
         int h = g.height();
         int w = g.width();
@@ -77,7 +68,7 @@ final class CpuConvolution {
     }
 
     static void col2im(CpuParallel parallel, ConvGeometry g, CpuBuffer colsBuf, View cols, CpuBuffer gi, View gradInput) {
-        checkShapes("col2im", g, gradInput, cols);
+        Checks.convolution("col2im", g, gradInput, cols);
         int c = g.channels();
         int h = g.height();
         int w = g.width();

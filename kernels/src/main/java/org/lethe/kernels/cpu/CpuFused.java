@@ -2,6 +2,7 @@ package org.lethe.kernels.cpu;
 
 import java.util.Arrays;
 import org.lethe.kernels.AdamStep;
+import org.lethe.kernels.Checks;
 import org.lethe.kernels.View;
 
 /**
@@ -16,7 +17,7 @@ final class CpuFused {
     static void adam(CpuParallel parallel, AdamStep s, CpuBuffer p, View pv, CpuBuffer g, View gv, CpuBuffer m, View mv,
                      CpuBuffer v, View vv, CpuBuffer vmax, View vmaxv) {
         View[] all = vmaxv == null ? new View[] {pv, gv, mv, vv} : new View[] {pv, gv, mv, vv, vmaxv};
-        View.requireSameShape("adam_step", all);
+        Checks.sameShape("adam_step", all);
         for (View x : all) {
             if (!x.isContiguous()) {
                 throw new IllegalArgumentException("adam_step: operands must be contiguous, got " + x);
@@ -38,18 +39,6 @@ final class CpuFused {
         });
     }
 
-    private static void checkCell(String op, int n, int hidden, View... views) {
-        for (View x : views) {
-            if (x == null) {
-                continue;
-            }
-            int cols = x.rank() == 2 ? x.shape()[1] : -1;
-            if (x.rank() != 2 || x.shape()[0] != n || (cols != hidden && cols != 4 * hidden) || !x.isContiguous()) {
-                throw new IllegalArgumentException(op + ": operand " + x + " does not fit [" + n + ", " + hidden + "] or ["
-                        + n + ", " + 4 * hidden + "] contiguous");
-            }
-        }
-    }
 
 
     static void lstmCell(CpuParallel parallel, boolean vector, CpuBuffer gates, View gv, CpuBuffer cPrev, View cpv,
@@ -59,7 +48,7 @@ final class CpuFused {
         if (gv.rank() != 2 || gv.shape()[1] != 4 * hidden) {
             throw new IllegalArgumentException("lstm_cell: gates must be [N, 4H], got " + Arrays.toString(gv.shape()));
         }
-        checkCell("lstm_cell", n, hidden, gv, cpv, av, cv, tv, hv);
+        Checks.lstmCell("lstm_cell", n, hidden, gv, cpv, av, cv, tv, hv);
         if (gates instanceof CpuBuffer.F32 fg && cPrev instanceof CpuBuffer.F32 fcp && act instanceof CpuBuffer.F32 fa
                 && c instanceof CpuBuffer.F32 fc && tanhC instanceof CpuBuffer.F32 ft && h instanceof CpuBuffer.F32 fh) {
             parallel.forRange(n, Math.max(1, CpuBackend.GRAIN / (8 * hidden)), (lo, hi) -> {
@@ -138,7 +127,7 @@ final class CpuFused {
                                  CpuBuffer gradCPrev, View gcpv) {
         int n = av.shape()[0];
         int hidden = av.shape()[1] / 4;
-        checkCell("lstm_cell_backward", n, hidden, av, cpv, tv, ghv, gcv, ggv, gcpv);
+        Checks.lstmCell("lstm_cell_backward", n, hidden, av, cpv, tv, ghv, gcv, ggv, gcpv);
         boolean typed = act instanceof CpuBuffer.F32 && cPrev instanceof CpuBuffer.F32 && tanhC instanceof CpuBuffer.F32
                 && (gradH == null || gradH instanceof CpuBuffer.F32) && (gradC == null || gradC instanceof CpuBuffer.F32)
                 && gradGates instanceof CpuBuffer.F32 && gradCPrev instanceof CpuBuffer.F32;

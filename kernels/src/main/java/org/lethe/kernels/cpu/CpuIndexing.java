@@ -1,6 +1,6 @@
 package org.lethe.kernels.cpu;
 
-import java.util.Arrays;
+import org.lethe.kernels.Checks;
 import org.lethe.kernels.View;
 
 /** Gather and scatter-add of slices along one axis. */
@@ -8,25 +8,6 @@ final class CpuIndexing {
     private CpuIndexing() {
     }
 
-    private static void check(String op, View src, int axis, int[] index, View dst, View indexed, int bound) {
-        if (axis < 0 || axis >= src.rank() || src.rank() != dst.rank()) {
-            throw new IllegalArgumentException(op + ": axis " + axis + " invalid for shapes "
-                    + Arrays.toString(src.shape()) + " and " + Arrays.toString(dst.shape()));
-        }
-        for (int d = 0; d < src.rank(); d++) {
-            int expected = d == axis ? index.length : src.shape()[d];
-            int actual = d == axis ? indexed.shape()[d] : dst.shape()[d];
-            if (expected != actual) {
-                throw new IllegalArgumentException(op + ": shapes " + Arrays.toString(src.shape()) + " and "
-                        + Arrays.toString(dst.shape()) + " do not fit " + index.length + " indices on axis " + axis);
-            }
-        }
-        for (int i : index) {
-            if (i < 0 || i >= bound) {
-                throw new IllegalArgumentException(op + ": index " + i + " out of range [0, " + bound + ") on axis " + axis);
-            }
-        }
-    }
 
     /** The slice of {@code v} at position {@code i} of {@code axis}, with that axis dropped. */
     static View slice(View v, int axis, int i) {
@@ -43,7 +24,7 @@ final class CpuIndexing {
     }
 
     static void gather(CpuParallel parallel, CpuBuffer s, View src, int axis, int[] index, CpuBuffer d, View dst) {
-        check("gather", src, axis, index, dst, dst, src.rank() > axis && axis >= 0 ? src.shape()[axis] : 0);
+        Checks.indexing("gather", src, axis, index, dst, dst, src.rank() > axis && axis >= 0 ? src.shape()[axis] : 0);
         parallel.forRange(index.length, Math.max(1, CpuBackend.GRAIN / Math.max(1, dst.size() / Math.max(1, index.length))),
                 (lo, hi) -> {
                     for (int j = lo; j < hi; j++) {
@@ -53,7 +34,7 @@ final class CpuIndexing {
     }
 
     static void scatterAdd(CpuParallel parallel, CpuBuffer s, View src, int axis, int[] index, CpuBuffer d, View dst) {
-        check("scatter_add", dst, axis, index, src, src, dst.rank() > axis && axis >= 0 ? dst.shape()[axis] : 0);
+        Checks.indexing("scatter_add", dst, axis, index, src, src, dst.rank() > axis && axis >= 0 ? dst.shape()[axis] : 0);
         // Sequential over indices so that repeated indices add up in a fixed order.
         for (int j = 0; j < index.length; j++) {
             copySlice(s, slice(src, axis, j), d, slice(dst, axis, index[j]), true);

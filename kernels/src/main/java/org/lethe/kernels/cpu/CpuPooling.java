@@ -1,6 +1,6 @@
 package org.lethe.kernels.cpu;
 
-import java.util.Arrays;
+import org.lethe.kernels.Checks;
 import org.lethe.kernels.PoolGeometry;
 import org.lethe.kernels.View;
 
@@ -9,16 +9,6 @@ final class CpuPooling {
     private CpuPooling() {
     }
 
-    private static void check(String op, PoolGeometry g, View input, View output) {
-        int[] in = {g.images(), g.channels(), g.height(), g.width()};
-        int[] out = {g.images(), g.channels(), g.outH(), g.outW()};
-        if (!Arrays.equals(input.shape(), in) || !input.isContiguous()) {
-            throw new IllegalArgumentException(op + ": input view must be contiguous " + Arrays.toString(in) + ", got " + input);
-        }
-        if (!Arrays.equals(output.shape(), out) || !output.isContiguous()) {
-            throw new IllegalArgumentException(op + ": output view must be contiguous " + Arrays.toString(out) + ", got " + output);
-        }
-    }
 
     /** Offset within the input plane of the first maximum of the window at (y, x) (the first NaN, if any). */
     private static int argmax(PoolGeometry g, CpuBuffer in, int base, int y, int x) {
@@ -113,8 +103,8 @@ final class CpuPooling {
 
     static void maxForward(CpuParallel parallel, PoolGeometry g, CpuBuffer in, View input, CpuBuffer out, View output,
                            CpuBuffer ind, View indices) {
-        check("max_pool2d", g, input, output);
-        check("max_pool2d", g, input, indices);
+        Checks.pooling("max_pool2d", g, input, output);
+        Checks.pooling("max_pool2d", g, input, indices);
         int plane = g.height() * g.width();
         int outPlane = g.outH() * g.outW();
         boolean fast = twoByTwo(g) && in instanceof CpuBuffer.F32 && out instanceof CpuBuffer.F32 && ind instanceof CpuBuffer.F32;
@@ -141,8 +131,8 @@ final class CpuPooling {
 
     static void maxBackward(CpuParallel parallel, PoolGeometry g, CpuBuffer ind, View indices, CpuBuffer go, View gradOutput,
                             CpuBuffer gi, View gradInput) {
-        check("max_pool2d_backward", g, gradInput, gradOutput);
-        check("max_pool2d_backward", g, gradInput, indices);
+        Checks.pooling("max_pool2d_backward", g, gradInput, gradOutput);
+        Checks.pooling("max_pool2d_backward", g, gradInput, indices);
         int plane = g.height() * g.width();
         int outPlane = g.outH() * g.outW();
         parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
@@ -191,7 +181,7 @@ final class CpuPooling {
     }
 
     static void avgForward(CpuParallel parallel, PoolGeometry g, CpuBuffer in, View input, CpuBuffer out, View output) {
-        check("avg_pool2d", g, input, output);
+        Checks.pooling("avg_pool2d", g, input, output);
         int plane = g.height() * g.width();
         int outPlane = g.outH() * g.outW();
         parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
@@ -214,7 +204,7 @@ final class CpuPooling {
     }
 
     static void avgBackward(CpuParallel parallel, PoolGeometry g, CpuBuffer go, View gradOutput, CpuBuffer gi, View gradInput) {
-        check("avg_pool2d_backward", g, gradInput, gradOutput);
+        Checks.pooling("avg_pool2d_backward", g, gradInput, gradOutput);
         int plane = g.height() * g.width();
         int outPlane = g.outH() * g.outW();
         parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
