@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.lethe.engine.Rng;
+import org.lethe.engine.optim.ReduceLROnPlateau;
 import org.lethe.models.Messages;
 import org.lethe.models.ModelSpec;
 import org.lethe.models.Models;
@@ -82,6 +83,13 @@ final class ConfigFile {
             JsonNode n = STRICT.readTree(text);
             if (n == null || !n.isObject()) {
                 throw new UserError(name + ": the configuration must be a JSON object");
+            }
+            if (n.has("config") && n.path("format").asText().startsWith("lethe-results-")) {
+                // a results.json: repeat that run
+                n = n.get("config");
+                if (!n.isObject()) {
+                    throw new UserError(name + ": the results' 'config' must be a JSON object");
+                }
             }
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
@@ -185,10 +193,15 @@ final class ConfigFile {
         if (!v.isObject()) {
             throw new UserError(file + ": '" + key + "' must be an object");
         }
+        return object(v, key, allowed);
+    }
+
+    /** {@code v} (an object at {@code path}) after checking that it has only {@code allowed} keys. */
+    private JsonNode object(JsonNode v, String path, Set<String> allowed) {
         for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw new UserError(file + ": unknown key '" + key + "." + k + "'; known: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                throw new UserError(file + ": unknown key '" + path + "." + k + "'; known: " + String.join(", ", new java.util.TreeSet<>(allowed)));
             }
         }
         return v;
@@ -301,10 +314,11 @@ final class ConfigFile {
             }
             c = c.withSeeds(s);
         }
-        JsonNode o = object("original", Set.of("epochs", "batch_size", "learning_rate", "weight_decay",
-                "early_stopping_patience", "keep_best"));
+        JsonNode o = object("original", Set.of("optimizer", "epochs", "batch_size", "learning_rate", "weight_decay", "loss",
+                "plateau", "early_stopping_patience", "keep_best", "seed"));
         TrainConfig t = c.original();
         if (o != null) {
+            checkRecorded(o, c.loss());
             if (o.has("keep_best") && !o.get("keep_best").isBoolean()) {
                 throw new UserError(file + ": 'original.keep_best' must be true or false");
             }
@@ -316,6 +330,9 @@ final class ConfigFile {
                     t.batchSize(), 1), positive(o, "original.", "learning_rate", t.learningRate()), wd, t.loss(), t.plateau(),
                     whole(o, "original.", "early_stopping_patience", t.earlyStoppingPatience(), 0),
                     o.has("keep_best") ? o.get("keep_best").asBoolean() : t.keepBest(), t.seed());
+            if (o.has("plateau")) {
+                t = t.withPlateau(plateau(o.get("plateau"), t.plateau()));
+            }
         }
         Set<String> simple = Set.of("learning_rate", "epochs", "batch_size");
         JsonNode f = object("finetune", simple);
@@ -388,5 +405,80 @@ final class ConfigFile {
         }
         return c.withOriginal(t.withLoss(c.loss())).withFinetune(fc).withGaussian(gc).withBlindspot(bc).withAin(ainOn)
                 .withAinConfig(ac).withSplit(splitSeed, val, test).withBeyond(beyond);
+    }
+
+    /**
+     * The keys of {@code original} that results.json records but the protocol fixes: {@code optimizer}
+     * (Adam, the only one), {@code loss} (Original trains with the experiment's {@code loss}) and
+     * {@code seed} (each seed's Original uses that seed of {@code seeds}; the recorded value is the
+     * first's). They are accepted so that a run can be repeated from its own results; a value that
+     * contradicts the protocol is refused.
+     */
+    private void checkRecorded(JsonNode o, Loss experimentLoss) {
+        JsonNode opt = o.get("optimizer");
+        if (opt != null && !(opt.isTextual() && opt.asText().equals("adam"))) {
+            throw new UserError(file + ": 'original.optimizer' must be \"adam\" (the protocol's optimiser), got " + opt);
+        }
+        JsonNode l = o.get("loss");
+        if (l != null) {
+            String lossName = text("loss");
+            String expected = (lossName != null ? Loss.parse(lossName) : experimentLoss).name().toLowerCase(java.util.Locale.ROOT);
+            if (!(l.isTextual() && l.asText().equals(expected))) {
+                throw new UserError(file + ": 'original.loss' must be the experiment's loss \"" + expected
+                        + "\" (Original trains with it; set 'loss' to change both), got " + l);
+            }
+        }
+        JsonNode seed = o.get("seed");
+        if (seed != null && !(seed.isIntegralNumber() && seed.canConvertToLong())) {
+            throw new UserError(file + ": 'original.seed' must be a whole number, got " + seed);
+        }
+    }
+
+    /** {@code original.plateau}: {@code "none"} (a constant rate) or ReduceLROnPlateau's settings over {@code base}'s. */
+    private ReduceLROnPlateau.Config plateau(JsonNode v, ReduceLROnPlateau.Config base) {
+        if (v.isTextual() && v.asText().equals("none")) {
+            return null;
+        }
+        if (!v.isObject()) {
+            throw new UserError(file + ": 'original.plateau' must be an object or \"none\"");
+        }
+        object(v, "original.plateau", Set.of("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr"));
+        ReduceLROnPlateau.Config b = base != null ? base : ReduceLROnPlateau.Config.defaults();
+        String path = "original.plateau.";
+        ReduceLROnPlateau.Mode mode = choice(v, path, "mode", ReduceLROnPlateau.Mode.class, b.mode());
+        ReduceLROnPlateau.ThresholdMode tm = choice(v, path, "threshold_mode", ReduceLROnPlateau.ThresholdMode.class,
+                b.thresholdMode());
+        double factor = number(v, path, "factor", b.factor());
+        if (!(factor > 0 && factor < 1)) {
+            throw new UserError(file + ": '" + path + "factor' must be a number between 0 and 1 (both excluded), got "
+                    + v.get("factor"));
+        }
+        double threshold = number(v, path, "threshold", b.threshold());
+        double minLr = number(v, path, "min_lr", b.minLr());
+        for (String k : List.of("threshold", "min_lr")) {
+            double x = k.equals("threshold") ? threshold : minLr;
+            if (!(x >= 0) || !Double.isFinite(x)) {
+                throw new UserError(file + ": '" + path + k + "' must be a number of at least 0, got " + v.get(k));
+            }
+        }
+        return new ReduceLROnPlateau.Config(mode, factor, whole(v, path, "patience", b.patience(), 0), threshold, tm,
+                whole(v, path, "cooldown", b.cooldown(), 0), minLr, b.eps());
+    }
+
+    /** A lower-case name of one of {@code type}'s constants ({@code "min"}, {@code "rel"}). */
+    private <E extends Enum<E>> E choice(JsonNode parent, String path, String key, Class<E> type, E fallback) {
+        JsonNode v = parent.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            String n = e.name().toLowerCase(java.util.Locale.ROOT);
+            names.add(n);
+            if (v.isTextual() && v.asText().equals(n)) {
+                return e;
+            }
+        }
+        throw new UserError(file + ": '" + path + key + "' must be one of " + String.join(", ", names) + ", got " + v);
     }
 }

@@ -133,6 +133,30 @@ class CliIT {
         assertTrue(csv.contains("blindspot,forget_test_mae,"));
     }
 
+    /** A run repeated from its own results.json (--config takes it whole) gives the same numbers. */
+    @Test
+    @Order(2)
+    void aRunRepeatsFromItsOwnResults() throws Exception {
+        Path again = dir.resolve("again");
+        Result r = lethe("experiment", "--config", run.resolve("results.json").toString(), "--out", again.toString(),
+                "--ledger", dir.resolve("again-ledger.jsonl").toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode a = new ObjectMapper().readTree(run.resolve("results.json").toFile());
+        JsonNode b = new ObjectMapper().readTree(again.resolve("results.json").toFile());
+        assertEquals(a.get("config"), b.get("config"));
+        assertEquals(a.get("dataset"), b.get("dataset"));
+        assertEquals(a.get("runs").size(), b.get("runs").size());
+        for (int i = 0; i < a.get("runs").size(); i++) {
+            com.fasterxml.jackson.databind.node.ObjectNode ma = (com.fasterxml.jackson.databind.node.ObjectNode) a.get("runs").get(i).get("metrics").deepCopy();
+            com.fasterxml.jackson.databind.node.ObjectNode mb = (com.fasterxml.jackson.databind.node.ObjectNode) b.get("runs").get(i).get("metrics").deepCopy();
+            for (String timed : new String[] {"seconds", "speedup"}) {
+                ma.remove(timed);
+                mb.remove(timed);
+            }
+            assertEquals(ma, mb, a.get("runs").get(i).get("method") + " seed " + a.get("runs").get(i).get("seed"));
+        }
+    }
+
     @Test
     @Order(3)
     void theReportReferencesEveryChart() throws Exception {

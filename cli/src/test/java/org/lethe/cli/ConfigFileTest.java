@@ -61,6 +61,37 @@ class ConfigFileTest {
         assertEquals(0, c.blindspot().beta());
     }
 
+    /**
+     * results.json's {@code config} is a configuration: for every built-in data set's protocol, with
+     * every method and with the AIN on and off, writing {@code describe()} to a file and applying it to
+     * the data set's defaults gives the same configuration back; and a whole results.json is read as
+     * its {@code config}. A changed recorded setting (the plateau's patience) is applied, not ignored.
+     */
+    @Test
+    void aRunsOwnConfigurationRepeatsIt() throws Exception {
+        for (org.lethe.models.data.BuiltinDatasets.Info info : org.lethe.models.data.BuiltinDatasets.list()) {
+            for (boolean ain : new boolean[] {true, false}) {
+                ExperimentConfig c = Protocol.defaults(info.name(), null).withMethods(
+                        org.lethe.unlearning.experiment.Methods.ALL).withAin(ain).withSeeds(List.of(3L, 4L));
+                Path p = dir.resolve(info.name() + ain + ".json");
+                Files.writeString(p, Json.MAPPER.writeValueAsString(c.describe()));
+                ExperimentConfig back = ConfigFile.read(p).apply(Protocol.defaults(info.name(), null));
+                assertEquals(Json.MAPPER.writeValueAsString(c.describe()), Json.MAPPER.writeValueAsString(back.describe()),
+                        info.name());
+                Path results = dir.resolve(info.name() + ain + "-results.json");
+                Files.writeString(results, Json.MAPPER.writeValueAsString(Map.of("format", "lethe-results-1", "config",
+                        c.describe(), "runs", List.of())));
+                assertEquals(c.describe(), ConfigFile.read(results).apply(Protocol.defaults(info.name(), null)).describe());
+            }
+        }
+        ExperimentConfig c = applied("{\"original\": {\"optimizer\": \"adam\", \"loss\": \"" + BASE.loss().name().toLowerCase(java.util.Locale.ROOT)
+                + "\", \"seed\": 12, "
+                + "\"plateau\": {\"mode\": \"min\", \"patience\": 3, \"threshold_mode\": \"abs\"}}}");
+        assertEquals(3, c.original().plateau().patience());
+        assertEquals(org.lethe.engine.optim.ReduceLROnPlateau.ThresholdMode.ABS, c.original().plateau().thresholdMode());
+        org.junit.jupiter.api.Assertions.assertNull(applied("{\"original\": {\"plateau\": \"none\"}}").original().plateau());
+    }
+
     @Test
     void aModelTooLargeForTheHeapIsRefusedBeforeItIsBuilt() throws Exception {
         String huge = rejected("{\"model\": {\"hyperparameters\": {\"hidden\": [20000, 20000]}}}");

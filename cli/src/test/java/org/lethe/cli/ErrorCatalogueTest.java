@@ -814,6 +814,44 @@ class ErrorCatalogueTest {
     @Test
     void configSplitSeed() throws IOException {
         fails("config-split-seed", config("split.json", "{\"split_seed\": 1.5}"), "split.json", "1.5");
+        fails("config-split-seed", config("train-seed.json", "{\"original\": {\"seed\": \"one\"}}"), "train-seed.json",
+                "'original.seed'");
+    }
+
+    @Test
+    void configOptimizer() throws IOException {
+        fails("config-optimizer", config("sgd.json", "{\"original\": {\"optimizer\": \"sgd\"}}"), "sgd.json",
+                "'original.optimizer'", "sgd");
+    }
+
+    @Test
+    void configOriginalLoss() throws IOException {
+        fails("config-original-loss", config("loss2.json", "{\"loss\": \"mse\", \"original\": {\"loss\": \"l1\"}}"),
+                "loss2.json", "'original.loss'", "\"mse\"");
+    }
+
+    @Test
+    void configPlateau() throws IOException {
+        fails("config-plateau", config("plateau.json", "{\"original\": {\"plateau\": 5}}"), "plateau.json",
+                "'original.plateau'");
+    }
+
+    @Test
+    void configChoice() throws IOException {
+        fails("config-choice", config("mode.json", "{\"original\": {\"plateau\": {\"mode\": \"down\"}}}"), "mode.json",
+                "'original.plateau.mode'", "min, max");
+    }
+
+    @Test
+    void configPlateauFactor() throws IOException {
+        fails("config-plateau-factor", config("factor.json", "{\"original\": {\"plateau\": {\"factor\": 1}}}"),
+                "factor.json", "'original.plateau.factor'");
+    }
+
+    @Test
+    void configNotNegative() throws IOException {
+        fails("config-not-negative", config("minlr.json", "{\"original\": {\"plateau\": {\"min_lr\": -1}}}"),
+                "minlr.json", "'original.plateau.min_lr'", "-1");
     }
 
     @Test
