@@ -508,7 +508,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void lstmCellBackward(View act, View cPrev, View tanhC, View gradH, View gradC, View gradGates, View gradCPrev) {
-        CpuFused.lstmCellBackward(parallel, own(act), act, own(cPrev), cPrev, own(tanhC), tanhC,
+        CpuFused.lstmCellBackward(parallel, vector, own(act), act, own(cPrev), cPrev, own(tanhC), tanhC,
                 gradH == null ? null : own(gradH), gradH, gradC == null ? null : own(gradC), gradC, own(gradGates), gradGates,
                 own(gradCPrev), gradCPrev);
     }

@@ -25,6 +25,14 @@ final class CpuFused {
         }
         int n = pv.size();
         boolean ams = vmaxv != null;
+        if (p instanceof CpuBuffer.F32 fp && g instanceof CpuBuffer.F32 fg && m instanceof CpuBuffer.F32 fm
+                && v instanceof CpuBuffer.F32 fv && (!ams || vmax instanceof CpuBuffer.F32)) {
+            float[] vmaxData = ams ? ((CpuBuffer.F32) vmax).data() : null;
+            int vmaxOffset = ams ? vmaxv.offset() : 0;
+            parallel.forRange(n, CpuBackend.GRAIN, (lo, hi) -> adamF32(s, lo, hi, fp.data(), pv.offset(), fg.data(),
+                    gv.offset(), fm.data(), mv.offset(), fv.data(), vv.offset(), vmaxData, vmaxOffset));
+            return;
+        }
         parallel.forRange(n, CpuBackend.GRAIN, (lo, hi) -> {
             for (int i = lo; i < hi; i++) {
                 double[] r = s.apply(p.get(pv.offset() + i), g.get(gv.offset() + i), m.get(mv.offset() + i),
@@ -40,6 +48,52 @@ final class CpuFused {
     }
 
 
+
+    /**
+     * {@link AdamStep#apply} on float arrays, elements {@code lo..hi}: the same operations in the same
+     * order in double, each result rounded to float once, so the values are identical; the bias
+     * corrections, which depend only on the step, are computed once instead of per element, and
+     * nothing is allocated.
+     */
+    static void adamF32(AdamStep s, int lo, int hi, float[] p, int po, float[] g, int go, float[] m, int mo, float[] v,
+                        int vo, float[] vmax, int xo) {
+        double lr = s.learningRate();
+        double b1 = s.beta1();
+        double b2 = s.beta2();
+        double eps = s.eps();
+        double wd = s.weightDecay();
+        boolean decay = wd != 0;
+        boolean decoupled = s.decoupled();
+        double lrOverBias1 = lr / (1 - Math.pow(b1, s.step()));
+        double sqrtBias2 = Math.sqrt(1 - Math.pow(b2, s.step()));
+        boolean ams = vmax != null;
+        if (!decay && !ams && VectorSupport.AVAILABLE) {
+            lo = VectorRows.adam(lo, hi, b1, b2, eps, lrOverBias1, sqrtBias2, p, po, g, go, m, mo, v, vo);
+        }
+        for (int i = lo; i < hi; i++) {
+            double pi = p[po + i];
+            double gi = g[go + i];
+            if (decay) {
+                if (decoupled) {
+                    pi *= 1 - lr * wd;
+                } else {
+                    gi += wd * pi;
+                }
+            }
+            double mi = b1 * m[mo + i] + (1 - b1) * gi;
+            double vi = b2 * v[vo + i] + (1 - b2) * gi * gi;
+            double second = vi;
+            if (ams) {
+                double x = Math.max(vmax[xo + i], vi);
+                vmax[xo + i] = (float) x;
+                second = x;
+            }
+            double denom = Math.sqrt(second) / sqrtBias2 + eps;
+            p[po + i] = (float) (pi - lrOverBias1 * mi / denom);
+            m[mo + i] = (float) mi;
+            v[vo + i] = (float) vi;
+        }
+    }
 
     static void lstmCell(CpuParallel parallel, boolean vector, CpuBuffer gates, View gv, CpuBuffer cPrev, View cpv,
                          CpuBuffer act, View av, CpuBuffer c, View cv, CpuBuffer tanhC, View tv, CpuBuffer h, View hv) {
@@ -122,7 +176,30 @@ final class CpuFused {
         }
     }
 
-    static void lstmCellBackward(CpuParallel parallel, CpuBuffer act, View av, CpuBuffer cPrev, View cpv, CpuBuffer tanhC,
+    /**
+     * Units {@code from..hidden} of one row of the LSTM cell's adjoint on float arrays, in double, each
+     * result rounded to float once ({@link VectorRows#lstmCellBackwardRow} does the same a vector at a
+     * time); a null {@code dhs} or {@code dcs} is a zero gradient.
+     */
+    static void lstmCellBackwardUnits(int from, int hidden, float[] a, int a0, float[] cp, int cp0, float[] tt, int t0,
+                                      float[] dhs, int dh0, float[] dcs, int dc0, float[] gg, int q0, float[] gcp, int gcp0) {
+        for (int k = from; k < hidden; k++) {
+            double i = a[a0 + k];
+            double f = a[a0 + hidden + k];
+            double g = a[a0 + 2 * hidden + k];
+            double o = a[a0 + 3 * hidden + k];
+            double t = tt[t0 + k];
+            double dh = dhs == null ? 0 : dhs[dh0 + k];
+            double dc = (dcs == null ? 0 : dcs[dc0 + k]) + dh * o * (1 - t * t);
+            gg[q0 + k] = (float) (dc * g * i * (1 - i));
+            gg[q0 + hidden + k] = (float) (dc * cp[cp0 + k] * f * (1 - f));
+            gg[q0 + 2 * hidden + k] = (float) (dc * i * (1 - g * g));
+            gg[q0 + 3 * hidden + k] = (float) (dh * t * o * (1 - o));
+            gcp[gcp0 + k] = (float) (dc * f);
+        }
+    }
+
+    static void lstmCellBackward(CpuParallel parallel, boolean vector, CpuBuffer act, View av, CpuBuffer cPrev, View cpv, CpuBuffer tanhC,
                                  View tv, CpuBuffer gradH, View ghv, CpuBuffer gradC, View gcv, CpuBuffer gradGates, View ggv,
                                  CpuBuffer gradCPrev, View gcpv) {
         int n = av.shape()[0];
@@ -143,21 +220,13 @@ final class CpuFused {
                 for (int r = lo; r < hi; r++) {
                     int a0 = av.offset() + r * 4 * hidden;
                     int q0 = ggv.offset() + r * 4 * hidden;
-                    for (int k = 0; k < hidden; k++) {
-                        int e = r * hidden + k;
-                        double i = a[a0 + k];
-                        double f = a[a0 + hidden + k];
-                        double g = a[a0 + 2 * hidden + k];
-                        double o = a[a0 + 3 * hidden + k];
-                        double t = tt[tv.offset() + e];
-                        double dh = dhs == null ? 0 : dhs[ghv.offset() + e];
-                        double dc = (dcs == null ? 0 : dcs[gcv.offset() + e]) + dh * o * (1 - t * t);
-                        gg[q0 + k] = (float) (dc * g * i * (1 - i));
-                        gg[q0 + hidden + k] = (float) (dc * cp[cpv.offset() + e] * f * (1 - f));
-                        gg[q0 + 2 * hidden + k] = (float) (dc * i * (1 - g * g));
-                        gg[q0 + 3 * hidden + k] = (float) (dh * t * o * (1 - o));
-                        gcp[gcpv.offset() + e] = (float) (dc * f);
-                    }
+                    int e = r * hidden;
+                    int dh0 = ghv == null ? 0 : ghv.offset() + e;
+                    int dc0 = gcv == null ? 0 : gcv.offset() + e;
+                    int k = vector ? VectorRows.lstmCellBackwardRow(hidden, a, a0, cp, cpv.offset() + e, tt, tv.offset() + e,
+                            dhs, dh0, dcs, dc0, gg, q0, gcp, gcpv.offset() + e) : 0;
+                    lstmCellBackwardUnits(k, hidden, a, a0, cp, cpv.offset() + e, tt, tv.offset() + e, dhs, dh0, dcs, dc0,
+                            gg, q0, gcp, gcpv.offset() + e);
                 }
             });
             return;

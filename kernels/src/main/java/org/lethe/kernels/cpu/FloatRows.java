@@ -25,7 +25,13 @@ final class FloatRows {
             case NEG -> neg(x, xo, y, yo, n);
             case ABS -> abs(x, xo, y, yo, n);
             case SQUARE -> square(x, xo, y, yo, n);
-            case RELU -> relu(x, xo, y, yo, n);
+            case RELU -> {
+                if (VectorSupport.AVAILABLE) {
+                    VectorRows.relu(x, xo, y, yo, n);
+                } else {
+                    relu(x, xo, y, yo, n);
+                }
+            }
             case HEAVISIDE -> {
                 if (VectorSupport.AVAILABLE) {
                     VectorRows.compare(op, 0f, x, xo, y, yo, n);
@@ -96,7 +102,7 @@ final class FloatRows {
         }
     }
 
-    private static void relu(float[] x, int xo, float[] y, int yo, int n) {
+    static void relu(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
             y[yo + i] = Math.max(x[xo + i], 0f) + 0f;
         }

@@ -156,12 +156,12 @@ final class VectorGemm {
                         int cols = Math.min(NR, nc - jr);
                         int bpOff = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
-                            micro(kc, ap, ir * kc, bp, bpOff, NR, tile);
                             int co = cOff + (r0 + ir) * ldc + fjc + jr;
                             int rowsHere = Math.min(MR, mc - ir);
                             if (rowsHere == MR && cols == NR) {
-                                addFull(tile, C, co, ldc);
+                                microAdd(kc, ap, ir * kc, bp, bpOff, NR, C, co, ldc);
                             } else {
+                                micro(kc, ap, ir * kc, bp, bpOff, NR, tile);
                                 addPart(tile, C, co, ldc, rowsHere, cols);
                             }
                         }
@@ -195,8 +195,12 @@ final class VectorGemm {
             int bRow = bOff + pc * ldb;
             for (int jr = 0; jr < full; jr += NR) {
                 for (int ir = 0; ir < m; ir += MR) {
-                    micro(kc, ap, ir * kc, B, bRow + jr, ldb, tile);
-                    store(tile, C, cOff + ir * ldc + jr, ldc, Math.min(MR, m - ir), NR);
+                    if (m - ir >= MR) {
+                        microAdd(kc, ap, ir * kc, B, bRow + jr, ldb, C, cOff + ir * ldc + jr, ldc);
+                    } else {
+                        micro(kc, ap, ir * kc, B, bRow + jr, ldb, tile);
+                        addPart(tile, C, cOff + ir * ldc + jr, ldc, m - ir, NR);
+                    }
                 }
             }
             if (full < n) {
@@ -360,12 +364,23 @@ final class VectorGemm {
     }
 
     /**
-     * {@code tile = (packed A panel) x (B panel)}, a full MR x NR tile in 4 x 2 vector
-     * accumulators; the panel's rows are {@code ldb} apart ({@code NR} when packed). Straight-line code without rarely taken branches: a branch that the JIT compiles
-     * as an uncommon trap sends the method back to code where the Vector API is not intrinsified,
-     * which is many times slower.
+     * {@code tile = (packed A panel) x (B panel)}, a full MR x NR tile (for tiles on a matrix's edge,
+     * which are then added to C in part): {@link #microAdd} into a zeroed tile.
      */
     private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] tile) {
+        java.util.Arrays.fill(tile, 0, MR * NR, 0f);
+        microAdd(kc, ap, ao, bp, bo, ldb, tile, 0, NR);
+    }
+
+    /**
+     * {@code C[MR x NR block at co] += (packed A panel) x (B panel)}: {@link #micro} whose accumulators
+     * are added to C straight from the registers, for whole tiles (the tile array's store and reload
+     * were a fifth of a small product's time). The panel's rows are {@code ldb} apart ({@code NR} when
+     * packed); 4 x 2 vector accumulators. Straight-line code without rarely taken branches: a branch
+     * that the JIT compiles as an uncommon trap sends the method back to code where the Vector API is
+     * not intrinsified, which is many times slower.
+     */
+    private static void microAdd(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] C, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -374,7 +389,6 @@ final class VectorGemm {
         FloatVector c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c31 = FloatVector.zero(S);
-        // Indices affine in p, so that the JIT can hoist the bounds checks out of the loop.
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * ldb;
             int ai = ao + p * MR;
@@ -393,14 +407,14 @@ final class VectorGemm {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
+        FloatVector.fromArray(S, C, co).add(c00).intoArray(C, co);
+        FloatVector.fromArray(S, C, co + L).add(c01).intoArray(C, co + L);
+        FloatVector.fromArray(S, C, co + ldc).add(c10).intoArray(C, co + ldc);
+        FloatVector.fromArray(S, C, co + ldc + L).add(c11).intoArray(C, co + ldc + L);
+        FloatVector.fromArray(S, C, co + 2 * ldc).add(c20).intoArray(C, co + 2 * ldc);
+        FloatVector.fromArray(S, C, co + 2 * ldc + L).add(c21).intoArray(C, co + 2 * ldc + L);
+        FloatVector.fromArray(S, C, co + 3 * ldc).add(c30).intoArray(C, co + 3 * ldc);
+        FloatVector.fromArray(S, C, co + 3 * ldc + L).add(c31).intoArray(C, co + 3 * ldc + L);
     }
 
     /** {@code C[MR x NR block at co] += tile}. */

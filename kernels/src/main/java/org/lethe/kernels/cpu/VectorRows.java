@@ -48,6 +48,56 @@ final class VectorRows {
         return acc;
     }
 
+    /**
+     * Elements {@code lo..hi} of the Adam update without weight decay and AMSGrad, as
+     * {@link CpuFused#adamF32}: floats widened to double a vector at a time, the same IEEE operations
+     * (add, multiply, divide, square root, each correctly rounded in a lane as in scalar code, with no
+     * fused multiply-add) in the same order, each result rounded to float once; so the values are those
+     * of the scalar loop, which does the remaining elements. Returns the first element not done.
+     */
+    static int adam(int lo, int hi, double b1, double b2, double eps, double lrOverBias1, double sqrtBias2,
+                    float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo) {
+        if (HALF.length() != D.length()) {
+            return lo;
+        }
+        int l = D.length();
+        double c1 = 1 - b1;
+        double c2 = 1 - b2;
+        int i = lo;
+        for (; i + l <= hi; i += l) {
+            DoubleVector gi = widen(g, go + i);
+            DoubleVector mi = widen(m, mo + i).mul(b1).add(gi.mul(c1));
+            DoubleVector vi = widen(v, vo + i).mul(b2).add(gi.mul(c2).mul(gi));
+            DoubleVector denom = vi.lanewise(VectorOperators.SQRT).div(sqrtBias2).add(eps);
+            DoubleVector pi = widen(p, po + i);
+            narrow(pi.sub(mi.mul(lrOverBias1).div(denom)), p, po + i);
+            narrow(mi, m, mo + i);
+            narrow(vi, v, vo + i);
+        }
+        return i;
+    }
+
+    private static DoubleVector widen(float[] x, int at) {
+        return (DoubleVector) FloatVector.fromArray(HALF, x, at).castShape(D, 0);
+    }
+
+    private static void narrow(DoubleVector x, float[] to, int at) {
+        ((FloatVector) x.castShape(HALF, 0)).intoArray(to, at);
+    }
+
+    /**
+     * {@code y = max(x, 0)} a vector at a time, as {@link FloatRows#relu}: the lanewise maximum has
+     * {@link Math#max}'s semantics (NaN stays NaN, -0 becomes +0); the rest in scalar code.
+     */
+    static void relu(float[] x, int xo, float[] y, int yo, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(y, yo + i);
+        }
+        FloatRows.relu(x, xo + i, y, yo + i, n - i);
+    }
+
     static boolean handles(UnaryOp op, float s, double scalar) {
         return s == scalar && (op == UnaryOp.HEAVISIDE || op == UnaryOp.GT_SCALAR || op == UnaryOp.GE_SCALAR
                 || op == UnaryOp.LT_SCALAR || op == UnaryOp.LE_SCALAR);
@@ -124,5 +174,36 @@ final class VectorRows {
             o.mul(tc).intoArray(h, h0 + k);
         }
         CpuFused.lstmCellUnits(k, hidden, g, g0, cp, cp0, a, a0, c, c0, t, t0, h, h0);
+    }
+
+    /**
+     * One row of the LSTM cell's adjoint ({@link CpuFused#lstmCellBackwardUnits}) a vector of units at
+     * a time: floats widened to double, the same products and sums in the same order (no fused
+     * multiply-add), each result rounded to float once, so the values are the scalar code's. Returns
+     * the first unit not done.
+     */
+    static int lstmCellBackwardRow(int hidden, float[] a, int a0, float[] cp, int cp0, float[] tt, int t0, float[] dhs,
+                                   int dh0, float[] dcs, int dc0, float[] gg, int q0, float[] gcp, int gcp0) {
+        if (HALF.length() != D.length()) {
+            return 0;
+        }
+        int l = D.length();
+        DoubleVector zero = DoubleVector.zero(D);
+        int k = 0;
+        for (; k + l <= hidden; k += l) {
+            DoubleVector i = widen(a, a0 + k);
+            DoubleVector f = widen(a, a0 + hidden + k);
+            DoubleVector g = widen(a, a0 + 2 * hidden + k);
+            DoubleVector o = widen(a, a0 + 3 * hidden + k);
+            DoubleVector t = widen(tt, t0 + k);
+            DoubleVector dh = dhs == null ? zero : widen(dhs, dh0 + k);
+            DoubleVector dc = (dcs == null ? zero : widen(dcs, dc0 + k)).add(dh.mul(o).mul(t.mul(t).neg().add(1)));
+            narrow(dc.mul(g).mul(i).mul(i.neg().add(1)), gg, q0 + k);
+            narrow(dc.mul(widen(cp, cp0 + k)).mul(f).mul(f.neg().add(1)), gg, q0 + hidden + k);
+            narrow(dc.mul(i).mul(g.mul(g).neg().add(1)), gg, q0 + 2 * hidden + k);
+            narrow(dh.mul(t).mul(o).mul(o.neg().add(1)), gg, q0 + 3 * hidden + k);
+            narrow(dc.mul(f), gcp, gcp0 + k);
+        }
+        return k;
     }
 }
