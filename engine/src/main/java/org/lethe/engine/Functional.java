@@ -158,6 +158,16 @@ public final class Functional {
         return LstmCell.apply(gates, cellState);
     }
 
+    /**
+     * One LSTM layer over a sequence from zero initial states: from the input projections
+     * {@code [N, T, 4H]} (input times {@code W_ih^T} plus the biases) and the recurrent weights
+     * {@code W_hh [4H, H]}, the hidden states {@code [N, T, H]}, the last hidden state and the last
+     * cell state {@code [N, H]}; {@link #lstmCell} at every step, as one operation.
+     */
+    public static java.util.List<Tensor> lstmSequence(Tensor projections, Tensor recurrentWeights) {
+        return LstmSequence.apply(projections, recurrentWeights);
+    }
+
     /** Mean (or summed, or per-element) absolute error. */
     public static Tensor l1Loss(Tensor prediction, Tensor target, Reduction reduction) {
         checkPair("l1_loss", prediction, target);

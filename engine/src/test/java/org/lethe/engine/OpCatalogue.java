@@ -297,6 +297,15 @@ final class OpCatalogue {
         c.add(new OpCase("lstm_cell_h_only", "lstmCell").in(ANY, 2, 12).in(ANY, 2, 3)
                 .fn(x -> Functional.lstmCell(x[0], x[1]).get(0))
                 .ref(x -> lstmCell(x[0], x[1], false)));
+        c.add(new OpCase("lstm_sequence", "lstmSequence").in(ANY, 2, 3, 8).in(ANY, 8, 2)
+                .fn(x -> {
+                    List<Tensor> r = Functional.lstmSequence(x[0], x[1]);
+                    return r.get(0).add(r.get(1).unsqueeze(1).mul(3.0)).add(r.get(2).unsqueeze(1).mul(2.0));
+                })
+                .ref(x -> lstmSequence(x[0], x[1], true)));
+        c.add(new OpCase("lstm_sequence_states_only", "lstmSequence").in(ANY, 3, 4, 4).in(ANY, 4, 1)
+                .fn(x -> Functional.lstmSequence(x[0], x[1]).get(0))
+                .ref(x -> lstmSequence(x[0], x[1], false)));
         c.add(new OpCase("l1_loss", "l1Loss").in(ANY, 6, 1).in(ANY, 6, 1)
                 .fn(x -> Functional.l1Loss(x[0], x[1], Reduction.MEAN))
                 .ref(x -> x[0].zip(x[1], (a, b) -> Math.abs(a - b)).sum(new int[0], false).map(v -> v / 6)));
@@ -344,6 +353,54 @@ final class OpCatalogue {
                 double c = f * cPrev.get(r, k) + i * g;
                 double hv = o * Math.tanh(c);
                 out.set(both ? 2 * hv + c : hv, r, k);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An LSTM layer from zero states, step by step by hand: the hidden states {@code [N, T, H]}, plus
+     * (with {@code all}) three times the last hidden state and twice the last cell state at every step.
+     */
+    static NdArray lstmSequence(NdArray p, NdArray w, boolean all) {
+        int n = p.shape[0];
+        int steps = p.shape[1];
+        int h = w.shape[1];
+        double[][] hPrev = new double[n][h];
+        double[][] cPrev = new double[n][h];
+        NdArray out = NdArray.zeros(n, steps, h);
+        for (int t = 0; t < steps; t++) {
+            double[][] hNew = new double[n][h];
+            double[][] cNew = new double[n][h];
+            for (int r = 0; r < n; r++) {
+                double[] gate = new double[4 * h];
+                for (int j = 0; j < 4 * h; j++) {
+                    double s = p.get(r, t, j);
+                    for (int k = 0; k < h; k++) {
+                        s += hPrev[r][k] * w.get(j, k);
+                    }
+                    gate[j] = s;
+                }
+                for (int k = 0; k < h; k++) {
+                    double i = 1 / (1 + Math.exp(-gate[k]));
+                    double f = 1 / (1 + Math.exp(-gate[h + k]));
+                    double g = Math.tanh(gate[2 * h + k]);
+                    double o = 1 / (1 + Math.exp(-gate[3 * h + k]));
+                    cNew[r][k] = f * cPrev[r][k] + i * g;
+                    hNew[r][k] = o * Math.tanh(cNew[r][k]);
+                    out.set(hNew[r][k], r, t, k);
+                }
+            }
+            hPrev = hNew;
+            cPrev = cNew;
+        }
+        if (all) {
+            for (int r = 0; r < n; r++) {
+                for (int t = 0; t < steps; t++) {
+                    for (int k = 0; k < h; k++) {
+                        out.set(out.get(r, t, k) + 3 * hPrev[r][k] + 2 * cPrev[r][k], r, t, k);
+                    }
+                }
             }
         }
         return out;

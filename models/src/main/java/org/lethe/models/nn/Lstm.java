@@ -65,7 +65,6 @@ public final class Lstm extends Module {
             throw new IllegalArgumentException("LSTM: input must be [N, T, " + inputSize + "], got "
                     + java.util.Arrays.toString(x.shape()));
         }
-        int n = x.dim(0);
         int t = x.dim(1);
         if (t == 0) {
             throw new IllegalArgumentException("LSTM: the input sequence is empty");
@@ -79,17 +78,10 @@ public final class Lstm extends Module {
                 seq = Functional.dropout(seq, dropout, isTraining(), dropoutRng);
             }
             Tensor projected = Functional.linear(seq, w[0], w[2].add(w[3]));
-            Tensor whhT = w[1].transpose(0, 1);
-            h = Tensor.zeros(x.backend(), x.dtype(), n, hidden);
-            c = Tensor.zeros(x.backend(), x.dtype(), n, hidden);
-            List<Tensor> outs = new ArrayList<>(t);
-            for (Tensor step : projected.unbind(1)) {
-                List<Tensor> hc = Functional.lstmCell(step.add(h.matmul(whhT)), c);
-                h = hc.get(0);
-                c = hc.get(1);
-                outs.add(h);
-            }
-            seq = Tensor.stack(outs, 1);
+            List<Tensor> out = Functional.lstmSequence(projected, w[1]);
+            seq = out.get(0);
+            h = out.get(1);
+            c = out.get(2);
         }
         return new Output(seq, h, c);
     }

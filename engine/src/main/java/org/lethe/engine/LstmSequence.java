@@ -1,0 +1,166 @@
+package org.lethe.engine;
+
+import java.util.List;
+import org.lethe.kernels.Backend;
+import org.lethe.kernels.BinaryOp;
+import org.lethe.kernels.View;
+
+/**
+ * One LSTM layer over a whole sequence, from zero initial states: with the input projections
+ * {@code p [N, T, 4H]} (the input times {@code W_ih^T} plus both biases) and the recurrent weights
+ * {@code W_hh [4H, H]}, for {@code t = 0 .. T-1}: {@code gates_t = p[:, t] + h_{t-1} W_hh^T},
+ * {@code (h_t, c_t) = lstm_cell(gates_t, c_{t-1})}, {@code h_{-1} = c_{-1} = 0}. Three outputs: the
+ * hidden states {@code [N, T, H]}, the last hidden state and the last cell state {@code [N, H]}.
+ *
+ * <p>The same arithmetic as the composite (unbind, a matmul and an add per step, {@link LstmCell},
+ * stack), as one graph node: each step's gates are the projection with the recurrent product added
+ * in the GEMM (beta 1) instead of a separate sum, and in backward the recurrent weights' gradient
+ * {@code sum_t dgates_t^T h_{t-1}} is one GEMM over all steps ({@code [4H, T N] x [T N, H]}) instead
+ * of a product and a sum per step. Backward, from the last step to the first:
+ * {@code dh_t = grad_seq[:, t] + (dgates_{t+1} W_hh)} (and {@code grad_h} at the last step),
+ * the cell's adjoint gives {@code dgates_t} and {@code dc_{t-1}}; {@code d p[:, t] = dgates_t}.
+ */
+final class LstmSequence extends Function {
+    private int n;
+    private int steps;
+    private int hidden;
+
+    static List<Tensor> apply(Tensor projected, Tensor whh) {
+        Kernels.checkCompatible("lstm_sequence", projected, whh);
+        if (projected.rank() != 3 || whh.rank() != 2 || whh.dim(0) != 4 * whh.dim(1) || projected.dim(2) != whh.dim(0)) {
+            throw new IllegalArgumentException("lstm_sequence: projections " + Shapes.str(projected.shape())
+                    + " and recurrent weights " + Shapes.str(whh.shape()) + " must be [N, T, 4H] and [4H, H]");
+        }
+        if (projected.dim(1) == 0) {
+            throw new IllegalArgumentException("lstm_sequence: the input sequence is empty");
+        }
+        Tensor p = projected.contiguous();
+        Tensor w = whh.contiguous();
+        int n = p.dim(0);
+        int steps = p.dim(1);
+        int hidden = w.dim(1);
+        Backend be = p.backend();
+        // per step, contiguous: activations, cell states (c_{-1} = 0 first), tanh(c), hidden states (h_{-1} = 0 first)
+        Tensor act = Tensor.output(be, p.dtype(), steps, n, 4 * hidden);
+        Tensor cs = Tensor.output(be, p.dtype(), steps + 1, n, hidden);
+        Tensor tanhC = Tensor.output(be, p.dtype(), steps, n, hidden);
+        Tensor hs = Tensor.output(be, p.dtype(), steps + 1, n, hidden);
+        be.fill(step(cs, 0, n, hidden), 0);
+        be.fill(step(hs, 0, n, hidden), 0);
+        Tensor gates = Tensor.output(be, p.dtype(), n, 4 * hidden);
+        View whhT = transposed(w, hidden);
+        for (int t = 0; t < steps; t++) {
+            be.copy(new View(p.view().buffer(), t * 4 * hidden, new int[] {n, 4 * hidden}, new int[] {steps * 4 * hidden, 1}),
+                    gates.view());
+            if (t > 0) {
+                be.gemm(batch1(step(hs, t, n, hidden)), whhT, batch1(gates.view()), 1.0, 1.0);
+            }
+            be.lstmCell(gates.view(), step(cs, t, n, hidden), step(act, t, n, 4 * hidden), step(cs, t + 1, n, hidden),
+                    step(tanhC, t, n, hidden), step(hs, t + 1, n, hidden));
+        }
+        gates.storage().close();
+        Tensor seq = Tensor.output(be, p.dtype(), n, steps, hidden);
+        // hs[1..T] is [T, N, H]; seq is its [N, T, H] permutation
+        be.copy(new View(hs.view().buffer(), n * hidden, new int[] {n, steps, hidden}, new int[] {hidden, n * hidden, 1}),
+                seq.view());
+        Tensor hLast = Tensor.output(be, p.dtype(), n, hidden);
+        be.copy(step(hs, steps, n, hidden), hLast.view());
+        Tensor cLast = Tensor.output(be, p.dtype(), n, hidden);
+        be.copy(step(cs, steps, n, hidden), cLast.view());
+        if (needsGraph(projected, whh)) {
+            LstmSequence fn = new LstmSequence();
+            fn.n = n;
+            fn.steps = steps;
+            fn.hidden = hidden;
+            fn.save(act, cs, tanhC, hs, w);
+            fn.attachAll(new Tensor[] {seq, hLast, cLast}, projected, whh);
+        } else {
+            act.storage().close();
+            cs.storage().close();
+            tanhC.storage().close();
+            hs.storage().close();
+        }
+        return List.of(seq, hLast, cLast);
+    }
+
+    /** Step {@code t} of a contiguous {@code [T, N, width]} tensor, as a {@code [N, width]} view. */
+    private static View step(Tensor t, int index, int n, int width) {
+        return View.contiguous(t.view().buffer(), index * n * width, n, width);
+    }
+
+    /** A {@code [m, k]} view as a one-entry batch {@code [1, m, k]}, as the backend's GEMM takes it. */
+    private static View batch1(View v) {
+        return new View(v.buffer(), v.offset(), new int[] {1, v.shape()[0], v.shape()[1]},
+                new int[] {0, v.strides()[0], v.strides()[1]});
+    }
+
+    /** {@code W_hh^T} ({@code [H, 4H]}) as a one-entry batch, through strides. */
+    private static View transposed(Tensor w, int hidden) {
+        return new View(w.view().buffer(), 0, new int[] {1, hidden, 4 * hidden}, new int[] {0, 1, hidden});
+    }
+
+    @Override
+    Tensor[] backward(Tensor grad) {
+        throw new AssertionError("lstm_sequence has three outputs");
+    }
+
+    @Override
+    Tensor[] backwardAll(Tensor[] grads) {
+        Tensor act = saved(0);
+        Tensor cs = saved(1);
+        Tensor tanhC = saved(2);
+        Tensor hs = saved(3);
+        Tensor w = saved(4);
+        Backend be = act.backend();
+        Tensor dGates = Tensor.output(be, act.dtype(), steps, n, 4 * hidden);
+        Tensor dh = Tensor.output(be, act.dtype(), n, hidden);
+        Tensor dc = Tensor.output(be, act.dtype(), n, hidden);
+        Tensor dcPrev = Tensor.output(be, act.dtype(), n, hidden);
+        View gSeq = grads[0] == null ? null : grads[0].contiguous().view();
+        if (grads[1] == null) {
+            be.fill(dh.view(), 0);
+        } else {
+            be.copy(grads[1].view(), dh.view());
+        }
+        boolean haveDc = grads[2] != null;
+        if (haveDc) {
+            be.copy(grads[2].view(), dc.view());
+        }
+        View wv = new View(w.view().buffer(), 0, new int[] {1, 4 * hidden, hidden}, new int[] {0, hidden, 1});
+        for (int t = steps - 1; t >= 0; t--) {
+            if (gSeq != null) {
+                View g = new View(gSeq.buffer(), gSeq.offset() + t * hidden, new int[] {n, hidden},
+                        new int[] {steps * hidden, 1});
+                be.binary(BinaryOp.ADD, dh.view(), g, dh.view());
+            }
+            be.lstmCellBackward(step(act, t, n, 4 * hidden), step(cs, t, n, hidden), step(tanhC, t, n, hidden), dh.view(),
+                    haveDc ? dc.view() : null, step(dGates, t, n, 4 * hidden), dcPrev.view());
+            Tensor swap = dc;
+            dc = dcPrev;
+            dcPrev = swap;
+            haveDc = true;
+            if (t > 0) {
+                be.gemm(batch1(step(dGates, t, n, 4 * hidden)), wv, batch1(dh.view()), 1.0, 0.0);
+            }
+        }
+        dh.storage().close();
+        dc.storage().close();
+        dcPrev.storage().close();
+        Tensor dProjected = null;
+        if (needsInputGrad(0)) {
+            dProjected = Tensor.output(be, act.dtype(), n, steps, 4 * hidden);
+            be.copy(new View(dGates.view().buffer(), 0, new int[] {n, steps, 4 * hidden}, new int[] {4 * hidden, n * 4 * hidden, 1}),
+                    dProjected.view());
+        }
+        Tensor dW = null;
+        if (needsInputGrad(1)) {
+            // sum over steps and rows of dgates_t^T h_{t-1}: [4H, T N] x [T N, H], h_{t-1} = hs[t]
+            dW = Tensor.output(be, act.dtype(), 4 * hidden, hidden);
+            int rows = steps * n;
+            be.gemm(new View(dGates.view().buffer(), 0, new int[] {1, 4 * hidden, rows}, new int[] {0, 1, 4 * hidden}),
+                    View.contiguous(hs.view().buffer(), 0, 1, rows, hidden), batch1(dW.view()), 1.0, 0.0);
+        }
+        dGates.storage().close();
+        return new Tensor[] {dProjected, dW};
+    }
+}
