@@ -55,6 +55,15 @@ def lstm_cell(gates, c_prev):
     return torch.sigmoid(o) * torch.tanh(c), c
 
 
+def lstm_sequence(p, w):
+    """An LSTM layer from zero states on projections p [N, T, 4H]: torch's own LSTM kernel with an
+    identity input matrix and no biases, so that its gates are p[:, t] + h W^T."""
+    n, hidden = p.shape[0], w.shape[1]
+    zeros = torch.zeros(1, n, hidden)
+    seq, h, c = torch._VF.lstm(p, (zeros, zeros), [torch.eye(4 * hidden), w], False, 1, 0.0, False, False, True)
+    return seq, h[0], c[0]
+
+
 # name -> (inputs, function of the input tensors)
 CASES = {
     "add": ([I((3, 4)), I((3, 4))], lambda a, b: a + b),
@@ -159,6 +168,9 @@ CASES = {
     "l2_normalize": ([I((4, 5))], lambda x: F.normalize(x, p=2.0, dim=1, eps=1e-12)),
     "lstm_cell": ([I((3, 8)), I((3, 2))], lambda a, cp: (lambda h, c: h * 2.0 + c)(*lstm_cell(a, cp))),
     "lstm_cell_h_only": ([I((2, 12)), I((2, 3))], lambda a, cp: lstm_cell(a, cp)[0]),
+    "lstm_sequence": ([I((2, 3, 8)), I((8, 2))],
+                      lambda p, w: (lambda s, h, c: s + 3.0 * h.unsqueeze(1) + 2.0 * c.unsqueeze(1))(*lstm_sequence(p, w))),
+    "lstm_sequence_states_only": ([I((3, 4, 4)), I((4, 1))], lambda p, w: lstm_sequence(p, w)[0]),
     "l1_loss": ([I((6, 1)), I((6, 1))], lambda p, t: F.l1_loss(p, t)),
     "l1_loss_sum": ([I((6,)), I((6,))], lambda p, t: F.l1_loss(p, t, reduction="sum")),
     "mse_loss": ([I((8,)), I((8,))], lambda p, t: F.mse_loss(p, t)),
