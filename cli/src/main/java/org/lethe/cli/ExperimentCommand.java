@@ -42,7 +42,7 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--methods", paramLabel = "LIST", split = ",",
             description = {"methods besides Original and Retrain, by name: the paper's finetune,gaussian,blindspot (the"
-                + " default) and neggrad,badteacher,scrub,salun,l1sparse,cfk,euk,ssd,lfssd,fisher (docs/methods.md), or all"})
+                + " default) and neggrad,badteacher,scrub,salun,l1sparse,cfk,euk,ssd,lfssd,fisher,sisa (docs/methods.md), or all"})
     List<String> methods;
 
     @Option(names = "--seeds", paramLabel = "LIST", split = ",", description = "seeds, e.g. 1,2,3 (default: 1,2,3)")
@@ -108,7 +108,7 @@ final class ExperimentCommand implements Callable<Integer> {
         AuditConfig auditConfig = auditConfig(file);
         // Check the data, the forget request and the methods' settings before any file is written.
         UnlearningTask task = Experiment.task(c);
-        Protocol.checkMethodsFit(c, c.methods(), org.lethe.models.Models.create(c.model(), new org.lethe.engine.Rng(0)));
+        Protocol.checkMethodsFit(c, c.methods(), org.lethe.models.Models.create(c.model(), new org.lethe.engine.Rng(0)), task);
         ledger.check();
         RunDirectory dir = RunDirectory.create(out, Path.of(c.dataset()).getFileName().toString());
         String command = Main.commandLine();

@@ -109,10 +109,18 @@ final class Protocol {
     }
 
     /**
-     * Refuses settings that the model cannot take: CF-k's and EU-k's number of layers against the
-     * layers of {@code model} ({@link org.lethe.unlearning.ModelLayer}), for the methods in {@code methods}.
+     * Refuses settings that the model or the data cannot take, for the methods in {@code methods}:
+     * CF-k's and EU-k's number of layers against the layers of {@code model}
+     * ({@link org.lethe.unlearning.ModelLayer}), SISA's shards against the training rows of {@code task}.
      */
-    static void checkMethodsFit(ExperimentConfig c, List<String> methods, RegressionModel model) {
+    static void checkMethodsFit(ExperimentConfig c, List<String> methods, RegressionModel model, UnlearningTask task) {
+        if (methods.contains("sisa")) {
+            try {
+                c.beyond().sisa().checkFits(task.split().train().length);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
         for (String m : List.of("cfk", "euk")) {
             if (!methods.contains(m)) {
                 continue;

@@ -37,7 +37,7 @@ final class UnlearnCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--method", defaultValue = "blindspot",
-            description = "finetune, gaussian, blindspot, neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher or retrain"
+            description = "finetune, gaussian, blindspot, neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher, sisa or retrain"
                     + " (default: ${DEFAULT-VALUE}; docs/methods.md)")
     String method;
 
@@ -73,7 +73,7 @@ final class UnlearnCommand implements Callable<Integer> {
         if (!same(task.normalizer(), Protocol.normaliser(model, l))) {
             System.err.println("lethe: note: the data's standardisation differs from the checkpoint's; using the data's");
         }
-        Protocol.checkMethodsFit(c, List.of(method), l.model());
+        Protocol.checkMethodsFit(c, List.of(method), l.model(), task);
         Unlearner u = Methods.create(method, c);
         ledger.check();
         System.err.println("lethe: " + method + " forgets '" + c.forget() + "' (" + task.forget().trainForget().length

@@ -116,6 +116,42 @@ class BeyondPaperCliTest {
     }
 
     @Test
+    void sisaTakesItsSettingsFromAConfigurationFileAndSavesAnEnsembleThatLoads() throws Exception {
+        Path cfg = dir.resolve("sisa.json");
+        Files.writeString(cfg, "{\"methods\": [\"sisa\"], \"sisa\": {\"shards\": 3, \"slices\": 2, \"aggregation\":"
+                + " \"median\", \"epochs\": 4, \"requests\": 2}}");
+        Path run = dir.resolve("sisa-run");
+        LedgerCliTest.Result r = LedgerCliTest.lethe("experiment", "--dataset", "concrete", "--seeds", "1", "--epochs", "2",
+                "--no-ain", "--config", cfg.toString(), "--out", run.toString(), "--ledger", dir.resolve("l5.jsonl").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode results = json(run.resolve("results.json"));
+        JsonNode settings = results.get("config").get("sisa");
+        assertEquals(3, settings.get("shards").asInt());
+        assertEquals("median", settings.get("aggregation").asText());
+        assertEquals(0.01, settings.get("learning_rate").asDouble(), "the original's rate by default");
+        for (JsonNode run1 : results.get("runs")) {
+            if (run1.get("method").asText().equals("sisa")) {
+                JsonNode d = run1.get("details");
+                assertEquals(2, d.get("requests").asInt(), d.toString());
+                assertEquals(6, d.get("stages_trained_initially").asInt());
+                assertTrue(d.get("training_steps").asLong() > 0 && d.get("stages_retrained").isArray(), d.toString());
+            }
+        }
+        org.lethe.models.io.Checkpoint.Loaded l = org.lethe.models.io.Checkpoint.load(
+                run.resolve("checkpoints/sisa-seed1.safetensors"));
+        assertEquals("ensemble", l.model().spec().architecture());
+        assertEquals(3, ((org.lethe.models.Ensemble) l.model()).size());
+        // lethe unlearn --method sisa from a checkpoint writes an ensemble checkpoint.
+        LedgerCliTest.Result e = LedgerCliTest.lethe("unlearn", "--model", run.resolve("checkpoints/original-seed1.safetensors")
+                .toString(), "--method", "sisa", "--out", dir.resolve("sisa.safetensors").toString(), "--ledger",
+                dir.resolve("l6.jsonl").toString());
+        assertEquals(0, e.exit(), e.out() + e.err());
+        assertTrue(e.out().contains("\nsisa "), e.out());
+        assertEquals("ensemble", org.lethe.models.io.Checkpoint.load(dir.resolve("sisa.safetensors")).model().spec()
+                .architecture());
+    }
+
+    @Test
     void unlearnRunsAMethodBeyondThePaperAndRecordsItsSettings() throws Exception {
         Path original = dir.resolve("original.safetensors");
         Path out = dir.resolve("salun.safetensors");

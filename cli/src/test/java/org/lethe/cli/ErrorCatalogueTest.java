@@ -704,6 +704,8 @@ class ErrorCatalogueTest {
     void configNotText() throws IOException {
         fails("config-not-text", config("dataset.json", "{\"dataset\": 7}"), "dataset.json", "'dataset'");
         fails("config-not-text", config("forget.json", "{\"forget\": [\"target < 20\"]}"), "forget.json", "'forget'");
+        fails("config-not-text", config("aggregation.json", "{\"sisa\": {\"aggregation\": 2}}"), "aggregation.json",
+                "'sisa.aggregation'");
     }
 
     @Test
@@ -750,6 +752,10 @@ class ErrorCatalogueTest {
                 "'gaussian.batch_size'", "got 2.5");
         fails("config-not-whole", config("patience.json", "{\"original\": {\"early_stopping_patience\": -1}}"),
                 "patience.json", "at least 0");
+        fails("config-not-whole", config("shards0.json", "{\"sisa\": {\"shards\": 0}}"), "shards0.json",
+                "'sisa.shards'", "at least 1", "got 0");
+        fails("config-not-whole", config("slices0.json", "{\"sisa\": {\"slices\": 0}}"), "slices0.json",
+                "'sisa.slices'", "at least 1", "got 0");
     }
 
     @Test
@@ -786,6 +792,8 @@ class ErrorCatalogueTest {
                 "alpha", "got 0.0");
         fails("config-method-setting", config("fisher.json", "{\"fisher\": {\"alpha\": 0}}"), "fisher.json", "'fisher'",
                 "alpha");
+        fails("config-method-setting", config("sisa.json", "{\"sisa\": {\"aggregation\": \"mode\"}}"), "sisa.json",
+                "'sisa'", "aggregation", "mean or median", "got 'mode'");
     }
 
     @Test
@@ -793,6 +801,14 @@ class ErrorCatalogueTest {
         Path run = Path.of(fresh("layers-run"));
         fails("method-layers", experiment("--config", write("layers.json", "{\"cfk\": {\"layers\": 4}}").toString(),
                 "--methods", "cfk", "--out", run.toString()), "cfk", "layers = 4", "has 3 layers");
+        assertFalse(Files.exists(run), "no run folder, nothing trained");
+    }
+
+    @Test
+    void sisaShards() throws IOException {
+        Path run = Path.of(fresh("shards-run"));
+        fails("sisa-shards", experiment("--config", write("shards.json", "{\"sisa\": {\"shards\": 5000}}").toString(),
+                "--methods", "sisa", "--out", run.toString()), "sisa", "shards = 5000", "has 721 rows", "give 1 to 721");
         assertFalse(Files.exists(run), "no run folder, nothing trained");
     }
 

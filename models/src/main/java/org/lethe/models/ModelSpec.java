@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * An architecture and its hyperparameters: enough to rebuild a model (checkpoints store it). Values
- * are numbers, booleans, strings or lists of numbers, so that the spec is plain JSON.
+ * are numbers, booleans, strings, lists of numbers or, for an {@link Ensemble}, the members' spec as a
+ * nested object ({@code {"architecture": ..., "hyperparameters": {...}}}), so that the spec is plain JSON.
  */
 public record ModelSpec(String architecture, Map<String, Object> hyperparameters) {
     public ModelSpec {
@@ -35,6 +36,32 @@ public record ModelSpec(String architecture, Map<String, Object> hyperparameters
                     + "' must be true or false, got " + v);
         }
         return b;
+    }
+
+    /** A string. */
+    public String text(String key) {
+        Object v = require(key);
+        if (!(v instanceof String t)) {
+            throw new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key
+                    + "' must be a string, got " + v);
+        }
+        return t;
+    }
+
+    /** A nested spec, an object with a string {@code architecture} and an object {@code hyperparameters}. */
+    public ModelSpec spec(String key) {
+        Object v = require(key);
+        if (v instanceof Map<?, ?> m && m.get("architecture") instanceof String a
+                && (m.get("hyperparameters") == null || m.get("hyperparameters") instanceof Map<?, ?>)
+                && m.keySet().stream().allMatch(k -> k.equals("architecture") || k.equals("hyperparameters"))) {
+            Map<String, Object> hp = new LinkedHashMap<>();
+            if (m.get("hyperparameters") instanceof Map<?, ?> h) {
+                h.forEach((k, x) -> hp.put(String.valueOf(k), x));
+            }
+            return new ModelSpec(a, hp);
+        }
+        throw new IllegalArgumentException("model spec " + architecture + ": hyperparameter '" + key
+                + "' must be a model spec {\"architecture\": ..., \"hyperparameters\": {...}}, got " + v);
     }
 
     /** A list of whole numbers. */

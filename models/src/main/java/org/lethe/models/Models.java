@@ -3,11 +3,20 @@ package org.lethe.models;
 import java.util.List;
 import org.lethe.engine.Rng;
 
-/** Builds a model from its {@link ModelSpec}; the list of architectures Lethe has. */
+/**
+ * Builds a model from its {@link ModelSpec}; the list of architectures Lethe has. {@link #create} also
+ * builds an {@link Ensemble} (architecture {@value Ensemble#ARCHITECTURE}), which is not in
+ * {@link #ARCHITECTURES}: SISA makes it, a user does not train one (see {@link Ensemble}).
+ */
 public final class Models {
-    /** Architecture names accepted by {@link #create}. */
+    /** The architectures a user can train, by name; {@link #create} accepts these and an ensemble. */
     public static final List<String> ARCHITECTURES = List.of("mlp", "allcnn", "resnet18", "smallcnn", "lstm", "char",
             "siamese");
+
+    /** The architecture of the models that make up {@code s}: an ensemble's members', else {@code s} itself. */
+    public static ModelSpec base(ModelSpec s) {
+        return s.architecture().equals(Ensemble.ARCHITECTURE) ? s.spec("member") : s;
+    }
 
     private Models() {
     }
@@ -31,6 +40,8 @@ public final class Models {
             case "siamese":
                 return new SiameseLstm(s.integer("length"), s.integer("vocabulary"), s.integer("embedding"),
                         s.integer("hidden"), rng);
+            case Ensemble.ARCHITECTURE:
+                return new Ensemble(s.spec("member"), s.integer("members"), s.text("aggregation"), rng);
             default:
                 throw new IllegalArgumentException("unknown architecture " + Messages.quote(s.architecture()) + "; known: "
                         + String.join(", ", ARCHITECTURES));

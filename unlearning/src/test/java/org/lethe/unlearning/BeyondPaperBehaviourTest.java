@@ -53,7 +53,7 @@ class BeyondPaperBehaviourTest {
     @Test
     void everyMethodIsInTheResults() {
         assertEquals(java.util.List.of("original", "retrain", "neggrad", "badteacher", "scrub", "salun", "l1sparse", "cfk",
-                "euk", "ssd", "lfssd", "fisher"), java.util.List.copyOf(result.summary().keySet()));
+                "euk", "ssd", "lfssd", "fisher", "sisa"), java.util.List.copyOf(result.summary().keySet()));
         for (String m : Methods.BEYOND) {
             for (String k : new String[] {"retain_test_mae", "forget_test_mae", "w1_to_retrain", "mia_forget", "seconds",
                 "steps", "speedup"}) {
@@ -79,10 +79,14 @@ class BeyondPaperBehaviourTest {
                 method + " MIA");
     }
 
-    /** The methods are cheaper than Retrain. */
+    /**
+     * The methods are cheaper than Retrain. Not SISA: the weak cohort lies in every shard's first
+     * slice, so deleting it retrains every shard from scratch, and its many small shards take more
+     * (smaller) steps than Retrain's (SisaTest holds it to its own claims).
+     */
     @Test
     void everyMethodTakesFewerStepsThanRetrain() {
-        for (String m : Methods.BEYOND) {
+        for (String m : Methods.BEYOND.stream().filter(m -> !m.equals("sisa")).toList()) {
             assertTrue(mean(m, "steps") < mean("retrain", "steps"), m + ": " + mean(m, "steps") + " steps");
         }
     }

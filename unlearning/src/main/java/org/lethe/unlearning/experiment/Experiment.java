@@ -66,7 +66,8 @@ public final class Experiment {
 
     /** Inputs standardised per feature for tables, globally for images and series, not at all for character ids. */
     public static Normalizer normalizer(ExperimentConfig c, RegressionData data, Split split) {
-        String arch = c.model().architecture();
+        // An ensemble (a SISA checkpoint given to lethe unlearn) takes its members' inputs.
+        String arch = Models.base(c.model()).architecture();
         boolean ids = arch.equals("char") || arch.equals("siamese");
         boolean table = data.inputShape().length == 1 && !ids;
         return Normalizer.fit(data, split.train(), !ids, table);

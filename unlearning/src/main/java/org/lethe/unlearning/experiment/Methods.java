@@ -13,6 +13,7 @@ import org.lethe.unlearning.L1SparseUnlearner;
 import org.lethe.unlearning.NegGradPlusUnlearner;
 import org.lethe.unlearning.RetrainUnlearner;
 import org.lethe.unlearning.SalUnUnlearner;
+import org.lethe.unlearning.SisaUnlearner;
 import org.lethe.unlearning.ScrubUnlearner;
 import org.lethe.unlearning.SsdUnlearner;
 import org.lethe.unlearning.Unlearner;
@@ -52,6 +53,7 @@ public final class Methods {
             case "ssd": return new SsdUnlearner(x.ssd());
             case "lfssd": return new SsdUnlearner(x.lfssd());
             case "fisher": return new FisherUnlearner(x.fisher());
+            case "sisa": return new SisaUnlearner(x.sisa());
             default:
                 throw new IllegalArgumentException("unknown method '" + name + "'; known: " + String.join(", ", ALL));
         }
