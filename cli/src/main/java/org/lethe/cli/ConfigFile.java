@@ -371,10 +371,17 @@ final class ConfigFile {
             if (n == null) {
                 continue;
             }
-            Map<String, Number> values = new LinkedHashMap<>();
+            Map<String, Object> values = new LinkedHashMap<>();
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
                 Object d = defaults.get(k);
+                if (d instanceof String) {
+                    if (!n.get(k).isTextual()) {
+                        throw new UserError(file + ": '" + name + "." + k + "' must be a string");
+                    }
+                    values.put(k, n.get(k).asText());
+                    continue;
+                }
                 values.put(k, d instanceof Integer i ? whole(n, name + ".", k, i, k.equals("max_epochs") ? 0 : 1)
                         : number(n, name + ".", k, ((Number) d).doubleValue()));
             }

@@ -704,6 +704,7 @@ class ErrorCatalogueTest {
     void configNotText() throws IOException {
         fails("config-not-text", config("dataset.json", "{\"dataset\": 7}"), "dataset.json", "'dataset'");
         fails("config-not-text", config("forget.json", "{\"forget\": [\"target < 20\"]}"), "forget.json", "'forget'");
+        fails("config-not-text", config("mode.json", "{\"certified\": {\"mode\": 1}}"), "mode.json", "'certified.mode'");
     }
 
     @Test
@@ -786,6 +787,10 @@ class ErrorCatalogueTest {
                 "alpha", "got 0.0");
         fails("config-method-setting", config("fisher.json", "{\"fisher\": {\"alpha\": 0}}"), "fisher.json", "'fisher'",
                 "alpha");
+        fails("config-method-setting", config("certified.json", "{\"certified\": {\"mode\": \"fast\"}}"), "certified.json",
+                "'certified'", "mode", "got 'fast'");
+        fails("config-method-setting", config("certified-delta.json", "{\"certified\": {\"delta\": 1}}"),
+                "certified-delta.json", "'certified'", "delta", "got 1.0");
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lethe.unlearning.BadTeacherUnlearner;
+import org.lethe.unlearning.CertifiedUnlearner;
 import org.lethe.unlearning.CfkUnlearner;
 import org.lethe.unlearning.EukUnlearner;
 import org.lethe.unlearning.FisherUnlearner;
@@ -20,18 +21,18 @@ import org.lethe.unlearning.SsdUnlearner;
 public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearner.Config badteacher,
                           ScrubUnlearner.Config scrub, SalUnUnlearner.Config salun, L1SparseUnlearner.Config l1sparse,
                           CfkUnlearner.Config cfk, EukUnlearner.Config euk, SsdUnlearner.Config ssd,
-                          SsdUnlearner.Config lfssd, FisherUnlearner.Config fisher) {
+                          SsdUnlearner.Config lfssd, FisherUnlearner.Config fisher, CertifiedUnlearner.Config certified) {
 
     /** The methods' names, in the order results list them. */
     public static final List<String> NAMES = List.of("neggrad", "badteacher", "scrub", "salun", "l1sparse", "cfk", "euk", "ssd", "lfssd",
-            "fisher");
+            "fisher", "certified");
 
     /** Every method's defaults (each method's {@code defaults()}). */
     public static BeyondPaper defaults() {
         return new BeyondPaper(NegGradPlusUnlearner.Config.defaults(), BadTeacherUnlearner.Config.defaults(),
                 ScrubUnlearner.Config.defaults(), SalUnUnlearner.Config.defaults(), L1SparseUnlearner.Config.defaults(),
                 CfkUnlearner.Config.defaults(), EukUnlearner.Config.defaults(), SsdUnlearner.Config.defaults(false),
-                SsdUnlearner.Config.defaults(true), FisherUnlearner.Config.defaults());
+                SsdUnlearner.Config.defaults(true), FisherUnlearner.Config.defaults(), CertifiedUnlearner.Config.defaults());
     }
 
     /** One method's settings as JSON-ready values (keys as in a configuration file). */
@@ -47,26 +48,38 @@ public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearn
             case "ssd" -> ssd.describe();
             case "lfssd" -> lfssd.describe();
             case "fisher" -> fisher.describe();
+            case "certified" -> certified.describe();
             default -> throw new IllegalArgumentException("not a method beyond the paper: '" + method + "'");
         };
     }
 
     /**
-     * These settings with some of one method's values replaced ({@code values} by key, numbers); an
-     * unknown key, a fraction where a whole number is expected, or a value the method refuses is an
+     * These settings with some of one method's values replaced ({@code values} by key: numbers, or
+     * strings for a setting that is a name, such as {@code certified.mode}); an unknown key, a value of
+     * the wrong kind, a fraction where a whole number is expected, or a value the method refuses is an
      * {@link IllegalArgumentException} naming it.
      */
-    public BeyondPaper with(String method, Map<String, ? extends Number> values) {
+    public BeyondPaper with(String method, Map<String, ?> values) {
         Map<String, Object> m = new LinkedHashMap<>(describe(method));
-        for (Map.Entry<String, ? extends Number> e : values.entrySet()) {
+        for (Map.Entry<String, ?> e : values.entrySet()) {
             Object old = m.get(e.getKey());
             if (old == null) {
                 throw new IllegalArgumentException("unknown key '" + e.getKey() + "'; known: " + String.join(", ", m.keySet()));
             }
-            double v = e.getValue().doubleValue();
+            if (old instanceof String) {
+                if (!(e.getValue() instanceof String text)) {
+                    throw new IllegalArgumentException("'" + e.getKey() + "' must be a string, got " + e.getValue());
+                }
+                m.put(e.getKey(), text);
+                continue;
+            }
+            if (!(e.getValue() instanceof Number number)) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' must be a number, got " + e.getValue());
+            }
+            double v = number.doubleValue();
             if (old instanceof Integer) {
                 if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("'" + e.getKey() + "' must be a whole number, got " + e.getValue());
+                    throw new IllegalArgumentException("'" + e.getKey() + "' must be a whole number, got " + number);
                 }
                 m.put(e.getKey(), (int) v);
             } else {
@@ -75,26 +88,28 @@ public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearn
         }
         return switch (method) {
             case "neggrad" -> new BeyondPaper(new NegGradPlusUnlearner.Config(d(m, "beta"), d(m, "learning_rate"),
-                    i(m, "epochs"), i(m, "batch_size"), d(m, "guard")), badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher);
+                    i(m, "epochs"), i(m, "batch_size"), d(m, "guard")), badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher, certified);
             case "badteacher" -> new BeyondPaper(neggrad, new BadTeacherUnlearner.Config(d(m, "retain_fraction"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher);
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher, certified);
             case "scrub" -> new BeyondPaper(neggrad, badteacher, new ScrubUnlearner.Config(d(m, "learning_rate"),
                     d(m, "momentum"), d(m, "weight_decay"), i(m, "epochs"), i(m, "max_epochs"), d(m, "gamma"),
-                    d(m, "alpha"), d(m, "bound"), i(m, "batch_size"), i(m, "forget_batch_size")), salun, l1sparse, cfk, euk, ssd, lfssd, fisher);
+                    d(m, "alpha"), d(m, "bound"), i(m, "batch_size"), i(m, "forget_batch_size")), salun, l1sparse, cfk, euk, ssd, lfssd, fisher, certified);
             case "salun" -> new BeyondPaper(neggrad, badteacher, scrub, new SalUnUnlearner.Config(d(m, "fraction"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), l1sparse, cfk, euk, ssd, lfssd, fisher);
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), l1sparse, cfk, euk, ssd, lfssd, fisher, certified);
             case "l1sparse" -> new BeyondPaper(neggrad, badteacher, scrub, salun, new L1SparseUnlearner.Config(d(m, "gamma"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), cfk, euk, ssd, lfssd, fisher);
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), cfk, euk, ssd, lfssd, fisher, certified);
             case "cfk" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, new CfkUnlearner.Config(i(m, "layers"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), euk, ssd, lfssd, fisher);
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), euk, ssd, lfssd, fisher, certified);
             case "euk" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, new EukUnlearner.Config(
-                    i(m, "layers"), d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), ssd, lfssd, fisher);
+                    i(m, "layers"), d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), ssd, lfssd, fisher, certified);
             case "ssd" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, new SsdUnlearner.Config(
-                    false, d(m, "alpha"), d(m, "lambda"), i(m, "batch_size")), lfssd, fisher);
+                    false, d(m, "alpha"), d(m, "lambda"), i(m, "batch_size")), lfssd, fisher, certified);
             case "lfssd" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd,
-                    new SsdUnlearner.Config(true, d(m, "alpha"), d(m, "lambda"), i(m, "batch_size")), fisher);
+                    new SsdUnlearner.Config(true, d(m, "alpha"), d(m, "lambda"), i(m, "batch_size")), fisher, certified);
             case "fisher" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd,
-                    new FisherUnlearner.Config(d(m, "alpha"), d(m, "max_variance"), i(m, "samples")));
+                    new FisherUnlearner.Config(d(m, "alpha"), d(m, "max_variance"), i(m, "samples")), certified);
+            case "certified" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher,
+                    new CertifiedUnlearner.Config(d(m, "lambda"), (String) m.get("mode"), d(m, "sigma"), d(m, "delta")));
             default -> throw new IllegalArgumentException("not a method beyond the paper: '" + method + "'");
         };
     }
