@@ -393,7 +393,7 @@ final class ConfigFile {
                 String k = it.next();
                 Object d = defaults.get(k);
                 if (d instanceof String) {
-                    // a name (SISA's aggregation); the method checks which names it takes
+                    // a name (SISA's aggregation, certified removal's mode); the method checks which names it takes
                     if (!n.get(k).isTextual()) {
                         throw new UserError(file + ": '" + name + "." + k + "' must be a string");
                     }

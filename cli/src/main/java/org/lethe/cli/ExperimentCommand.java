@@ -42,7 +42,8 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--methods", paramLabel = "LIST", split = ",",
             description = {"methods besides Original and Retrain, by name: the paper's finetune,gaussian,blindspot (the"
-                + " default) and neggrad,badteacher,scrub,salun,l1sparse,cfk,euk,ssd,lfssd,fisher,sisa (docs/methods.md), or all"})
+                + " default) and neggrad,badteacher,scrub,salun,l1sparse,cfk,euk,ssd,lfssd,fisher,sisa,certified"
+                + " (docs/methods.md), or all"})
     List<String> methods;
 
     @Option(names = "--seeds", paramLabel = "LIST", split = ",", description = "seeds, e.g. 1,2,3 (default: 1,2,3)")

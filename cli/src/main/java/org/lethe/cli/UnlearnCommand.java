@@ -37,7 +37,8 @@ final class UnlearnCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--method", defaultValue = "blindspot",
-            description = "finetune, gaussian, blindspot, neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher, sisa or retrain"
+            description = "finetune, gaussian, blindspot, neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher,"
+                    + " sisa, certified or retrain"
                     + " (default: ${DEFAULT-VALUE}; docs/methods.md)")
     String method;
 

@@ -152,6 +152,46 @@ class BeyondPaperCliTest {
     }
 
     @Test
+    void certifiedTakesItsModeFromAConfigurationFileAndReportsItsCertificate() throws Exception {
+        Path cfg = dir.resolve("certified.json");
+        Files.writeString(cfg, "{\"methods\": [\"certified\"], \"certified\": {\"mode\": \"sequential\", \"sigma\": 0.1}}");
+        Path run = dir.resolve("certified-run");
+        LedgerCliTest.Result r = LedgerCliTest.lethe("experiment", "--dataset", "concrete", "--seeds", "1", "--epochs", "2",
+                "--no-ain", "--config", cfg.toString(), "--out", run.toString(), "--ledger", dir.resolve("l7.jsonl").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode results = json(run.resolve("results.json"));
+        JsonNode settings = results.get("config").get("certified");
+        assertEquals("sequential", settings.get("mode").asText());
+        assertEquals(0.1, settings.get("sigma").asDouble());
+        assertEquals(1e-3, settings.get("lambda").asDouble(), "the default λ");
+        assertEquals(1e-4, settings.get("delta").asDouble());
+        int seen = 0;
+        for (JsonNode run1 : results.get("runs")) {
+            if (run1.get("method").asText().equals("certified")) {
+                JsonNode d = run1.get("details");
+                assertEquals("sequential", d.get("mode").asText());
+                assertEquals(d.get("forget_rows").asInt(), run1.get("metrics").get("steps").asInt(), "one downdate per row");
+                assertTrue(d.get("gradient_residual").asDouble() < 1e-9 * d.get("gradient_residual_before").asDouble(), d.toString());
+                assertEquals(0.0, d.get("residual_bound").asDouble());
+                assertEquals(0.0, d.get("epsilon").asDouble());
+                assertTrue(d.has("fit_seconds") && d.has("max_abs_diff_to_closed_form"), d.toString());
+                seen++;
+            }
+        }
+        assertEquals(1, seen);
+        Path original = dir.resolve("certified-original.safetensors");
+        assertEquals(0, LedgerCliTest.lethe("train", "--dataset", "concrete", "--epochs", "2", "--out", original.toString())
+                .exit());
+        Path ledger = dir.resolve("l8.jsonl");
+        LedgerCliTest.Result u = LedgerCliTest.lethe("unlearn", "--model", original.toString(), "--method", "certified",
+                "--out", dir.resolve("certified.safetensors").toString(), "--ledger", ledger.toString());
+        assertEquals(0, u.exit(), u.out() + u.err());
+        JsonNode rec = Json.MAPPER.readTree(Files.readAllLines(ledger).get(0));
+        assertEquals("certified", rec.get("methods").get(0).asText());
+        assertEquals("batch", rec.get("config").get("settings").get("mode").asText(), rec.toString());
+    }
+
+    @Test
     void unlearnRunsAMethodBeyondThePaperAndRecordsItsSettings() throws Exception {
         Path original = dir.resolve("original.safetensors");
         Path out = dir.resolve("salun.safetensors");

@@ -706,6 +706,7 @@ class ErrorCatalogueTest {
         fails("config-not-text", config("forget.json", "{\"forget\": [\"target < 20\"]}"), "forget.json", "'forget'");
         fails("config-not-text", config("aggregation.json", "{\"sisa\": {\"aggregation\": 2}}"), "aggregation.json",
                 "'sisa.aggregation'");
+        fails("config-not-text", config("mode.json", "{\"certified\": {\"mode\": 1}}"), "mode.json", "'certified.mode'");
     }
 
     @Test
@@ -794,6 +795,10 @@ class ErrorCatalogueTest {
                 "alpha");
         fails("config-method-setting", config("sisa.json", "{\"sisa\": {\"aggregation\": \"mode\"}}"), "sisa.json",
                 "'sisa'", "aggregation", "mean or median", "got 'mode'");
+        fails("config-method-setting", config("certified.json", "{\"certified\": {\"mode\": \"fast\"}}"), "certified.json",
+                "'certified'", "mode", "got 'fast'");
+        fails("config-method-setting", config("certified-delta.json", "{\"certified\": {\"delta\": 1}}"),
+                "certified-delta.json", "'certified'", "delta", "got 1.0");
     }
 
     @Test

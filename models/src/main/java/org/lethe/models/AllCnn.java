@@ -55,7 +55,8 @@ public final class AllCnn extends RegressionModel {
             h = blocks.get(k).forward(h);
             acts.add(new Activation("conv" + (k + 1), h));
         }
-        return new ModelOutput(classifier.forward(pool.forward(h)), acts);
+        Tensor pooled = pool.forward(h);
+        return new ModelOutput(classifier.forward(pooled), acts, pooled);
     }
 
     /** The final linear layer ({@code classifier}). */

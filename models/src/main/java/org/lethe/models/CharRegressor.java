@@ -35,7 +35,7 @@ public final class CharRegressor extends RegressionModel {
     @Override
     public ModelOutput forward(Tensor ids) {
         Lstm.Output out = lstm.forward(embed.forward(ids));
-        return new ModelOutput(fc.forward(out.lastHidden()), List.of(new Activation("lstm", out.sequence())));
+        return new ModelOutput(fc.forward(out.lastHidden()), List.of(new Activation("lstm", out.sequence())), out.lastHidden());
     }
 
     @Override

@@ -35,7 +35,7 @@ public final class LstmRegressor extends RegressionModel {
     @Override
     public ModelOutput forward(Tensor x) {
         Lstm.Output out = lstm.forward(x);
-        return new ModelOutput(fc.forward(out.lastHidden()), List.of(new Activation("lstm", out.sequence())));
+        return new ModelOutput(fc.forward(out.lastHidden()), List.of(new Activation("lstm", out.sequence())), out.lastHidden());
     }
 
     @Override

@@ -52,13 +52,14 @@ public final class Mlp extends RegressionModel {
     public ModelOutput forward(Tensor x) {
         List<Activation> acts = new ArrayList<>();
         Tensor h = x;
-        for (int i = 0; i < layers.size(); i++) {
+        int last = layers.size() - 1;
+        for (int i = 0; i < last; i++) {
             h = layers.get(i).forward(h);
             if (activationAt.contains(i)) {
                 acts.add(new Activation("hidden" + (acts.size() + 1), h));
             }
         }
-        return new ModelOutput(h, acts);
+        return new ModelOutput(layers.get(last).forward(h), acts, h);
     }
 
     @Override

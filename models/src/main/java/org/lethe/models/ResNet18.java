@@ -104,7 +104,8 @@ public final class ResNet18 extends RegressionModel {
             h = stages.get(s).forward(h);
             acts.add(new Activation("layer" + (s + 1), h));
         }
-        return new ModelOutput(fc.forward(new GlobalAvgPool2d().forward(h)), acts);
+        Tensor pooled = new GlobalAvgPool2d().forward(h);
+        return new ModelOutput(fc.forward(pooled), acts, pooled);
     }
 
     @Override

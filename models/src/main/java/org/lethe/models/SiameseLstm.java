@@ -61,7 +61,7 @@ public final class SiameseLstm extends RegressionModel {
             h = fcs.get(k).forward(h).relu();
             acts.add(new Activation("fc" + (k + 1), h));
         }
-        return new ModelOutput(fcs.get(HEAD.length).forward(h), acts);
+        return new ModelOutput(fcs.get(HEAD.length).forward(h), acts, h);
     }
 
     @Override

@@ -147,6 +147,35 @@ class ModuleTest {
         assertArrayEquals(new int[] {2, 24, 3, 3}, o.activations().get(7).value().shape());
     }
 
+    /**
+     * Every architecture reports the input of its last layer, and the prediction is that last layer (a
+     * Linear to one output, the last two tensors of the state dict) applied to it.
+     */
+    @Test
+    void everyModelReportsItsHeadInput() {
+        Rng rng = new Rng(10);
+        for (ModelSpec spec : TestModels.specs()) {
+            RegressionModel m = Models.create(spec, rng);
+            m.eval();
+            List<Tensor> state = List.copyOf(m.stateDict().tensors().values());
+            double[] w = state.get(state.size() - 2).toDoubleArray();
+            double b = state.get(state.size() - 1).toDoubleArray()[0];
+            try (GradMode.Guard g = GradMode.noGrad()) {
+                ModelOutput out = m.forward(TestModels.input(m, 4, rng));
+                assertArrayEquals(new int[] {4, w.length}, out.headInput().shape(), spec.architecture());
+                double[] phi = out.headInput().toDoubleArray();
+                double[] pred = out.prediction().toDoubleArray();
+                for (int i = 0; i < 4; i++) {
+                    double z = b;
+                    for (int j = 0; j < w.length; j++) {
+                        z += phi[i * w.length + j] * w[j];
+                    }
+                    assertEquals(z, pred[i], 1e-5 * (1 + Math.abs(z)), spec.architecture() + " row " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void sameSeedSameModel() {
         for (ModelSpec spec : TestModels.specs()) {

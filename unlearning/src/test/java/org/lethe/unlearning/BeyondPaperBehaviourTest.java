@@ -37,7 +37,7 @@ class BeyondPaperBehaviourTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"neggrad", "badteacher", "scrub", "salun", "l1sparse", "cfk", "euk"})
+    @ValueSource(strings = {"neggrad", "badteacher", "scrub", "salun", "l1sparse", "cfk", "euk", "certified"})
     void forgetErrorMovesTowardRetrainsAndRetainErrorStaysBounded(String method) {
         double original = mean("original", "forget_test_mae");
         double retrain = mean("retrain", "forget_test_mae");
@@ -53,7 +53,7 @@ class BeyondPaperBehaviourTest {
     @Test
     void everyMethodIsInTheResults() {
         assertEquals(java.util.List.of("original", "retrain", "neggrad", "badteacher", "scrub", "salun", "l1sparse", "cfk",
-                "euk", "ssd", "lfssd", "fisher", "sisa"), java.util.List.copyOf(result.summary().keySet()));
+                "euk", "ssd", "lfssd", "fisher", "sisa", "certified"), java.util.List.copyOf(result.summary().keySet()));
         for (String m : Methods.BEYOND) {
             for (String k : new String[] {"retain_test_mae", "forget_test_mae", "w1_to_retrain", "mia_forget", "seconds",
                 "steps", "speedup"}) {

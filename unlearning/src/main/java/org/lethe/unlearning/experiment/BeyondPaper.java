@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lethe.unlearning.BadTeacherUnlearner;
+import org.lethe.unlearning.CertifiedUnlearner;
 import org.lethe.unlearning.CfkUnlearner;
 import org.lethe.unlearning.EukUnlearner;
 import org.lethe.unlearning.FisherUnlearner;
@@ -21,18 +22,20 @@ import org.lethe.unlearning.SsdUnlearner;
 public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearner.Config badteacher,
                           ScrubUnlearner.Config scrub, SalUnUnlearner.Config salun, L1SparseUnlearner.Config l1sparse,
                           CfkUnlearner.Config cfk, EukUnlearner.Config euk, SsdUnlearner.Config ssd,
-                          SsdUnlearner.Config lfssd, FisherUnlearner.Config fisher, SisaUnlearner.Config sisa) {
+                          SsdUnlearner.Config lfssd, FisherUnlearner.Config fisher, SisaUnlearner.Config sisa,
+                          CertifiedUnlearner.Config certified) {
 
     /** The methods' names, in the order results list them. */
     public static final List<String> NAMES = List.of("neggrad", "badteacher", "scrub", "salun", "l1sparse", "cfk", "euk", "ssd", "lfssd",
-            "fisher", "sisa");
+            "fisher", "sisa", "certified");
 
     /** Every method's defaults (each method's {@code defaults()}). */
     public static BeyondPaper defaults() {
         return new BeyondPaper(NegGradPlusUnlearner.Config.defaults(), BadTeacherUnlearner.Config.defaults(),
                 ScrubUnlearner.Config.defaults(), SalUnUnlearner.Config.defaults(), L1SparseUnlearner.Config.defaults(),
                 CfkUnlearner.Config.defaults(), EukUnlearner.Config.defaults(), SsdUnlearner.Config.defaults(false),
-                SsdUnlearner.Config.defaults(true), FisherUnlearner.Config.defaults(), SisaUnlearner.Config.defaults());
+                SsdUnlearner.Config.defaults(true), FisherUnlearner.Config.defaults(), SisaUnlearner.Config.defaults(),
+                CertifiedUnlearner.Config.defaults());
     }
 
     /** One method's settings as JSON-ready values (keys as in a configuration file). */
@@ -49,14 +52,16 @@ public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearn
             case "lfssd" -> lfssd.describe();
             case "fisher" -> fisher.describe();
             case "sisa" -> sisa.describe();
+            case "certified" -> certified.describe();
             default -> throw new IllegalArgumentException("not a method beyond the paper: '" + method + "'");
         };
     }
 
     /**
      * These settings with some of one method's values replaced ({@code values} by key: numbers, or
-     * strings where the setting is a name, as SISA's aggregation); an unknown key, a value of the
-     * wrong kind, a fraction where a whole number is expected, or a value the method refuses is an
+     * strings where the setting is a name, as SISA's aggregation or {@code certified.mode}); an unknown
+     * key, a value of the wrong kind, a fraction where a whole number is expected, or a value the
+     * method refuses is an
      * {@link IllegalArgumentException} naming it.
      */
     public BeyondPaper with(String method, Map<String, ?> values) {
@@ -79,7 +84,7 @@ public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearn
             double v = number.doubleValue();
             if (old instanceof Integer) {
                 if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("'" + e.getKey() + "' must be a whole number, got " + e.getValue());
+                    throw new IllegalArgumentException("'" + e.getKey() + "' must be a whole number, got " + number);
                 }
                 m.put(e.getKey(), (int) v);
             } else {
@@ -88,31 +93,44 @@ public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearn
         }
         return switch (method) {
             case "neggrad" -> new BeyondPaper(new NegGradPlusUnlearner.Config(d(m, "beta"), d(m, "learning_rate"),
-                    i(m, "epochs"), i(m, "batch_size"), d(m, "guard")), badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher, sisa);
-            case "badteacher" -> new BeyondPaper(neggrad, new BadTeacherUnlearner.Config(d(m, "retain_fraction"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher, sisa);
-            case "scrub" -> new BeyondPaper(neggrad, badteacher, new ScrubUnlearner.Config(d(m, "learning_rate"),
+            case "neggrad" -> replaced(method, new NegGradPlusUnlearner.Config(d(m, "beta"), d(m, "learning_rate"),
+                    i(m, "epochs"), i(m, "batch_size"), d(m, "guard")));
+            case "badteacher" -> replaced(method, new BadTeacherUnlearner.Config(d(m, "retain_fraction"),
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")));
+            case "scrub" -> replaced(method, new ScrubUnlearner.Config(d(m, "learning_rate"),
                     d(m, "momentum"), d(m, "weight_decay"), i(m, "epochs"), i(m, "max_epochs"), d(m, "gamma"),
-                    d(m, "alpha"), d(m, "bound"), i(m, "batch_size"), i(m, "forget_batch_size")), salun, l1sparse, cfk, euk, ssd, lfssd, fisher, sisa);
-            case "salun" -> new BeyondPaper(neggrad, badteacher, scrub, new SalUnUnlearner.Config(d(m, "fraction"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), l1sparse, cfk, euk, ssd, lfssd, fisher, sisa);
-            case "l1sparse" -> new BeyondPaper(neggrad, badteacher, scrub, salun, new L1SparseUnlearner.Config(d(m, "gamma"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), cfk, euk, ssd, lfssd, fisher, sisa);
-            case "cfk" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, new CfkUnlearner.Config(i(m, "layers"),
-                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), euk, ssd, lfssd, fisher, sisa);
-            case "euk" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, new EukUnlearner.Config(
-                    i(m, "layers"), d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")), ssd, lfssd, fisher, sisa);
-            case "ssd" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, new SsdUnlearner.Config(
-                    false, d(m, "alpha"), d(m, "lambda"), i(m, "batch_size")), lfssd, fisher, sisa);
-            case "lfssd" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd,
-                    new SsdUnlearner.Config(true, d(m, "alpha"), d(m, "lambda"), i(m, "batch_size")), fisher, sisa);
-            case "fisher" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd,
-                    new FisherUnlearner.Config(d(m, "alpha"), d(m, "max_variance"), i(m, "samples")), sisa);
-            case "sisa" -> new BeyondPaper(neggrad, badteacher, scrub, salun, l1sparse, cfk, euk, ssd, lfssd, fisher,
-                    new SisaUnlearner.Config(i(m, "shards"), i(m, "slices"), (String) m.get("aggregation"), i(m, "epochs"),
-                    d(m, "learning_rate"), i(m, "batch_size"), i(m, "requests")));
+                    d(m, "alpha"), d(m, "bound"), i(m, "batch_size"), i(m, "forget_batch_size")));
+            case "salun" -> replaced(method, new SalUnUnlearner.Config(d(m, "fraction"),
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")));
+            case "l1sparse" -> replaced(method, new L1SparseUnlearner.Config(d(m, "gamma"),
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")));
+            case "cfk" -> replaced(method, new CfkUnlearner.Config(i(m, "layers"),
+                    d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")));
+            case "euk" -> replaced(method, new EukUnlearner.Config(
+                    i(m, "layers"), d(m, "learning_rate"), i(m, "epochs"), i(m, "batch_size")));
+            case "ssd" -> replaced(method, new SsdUnlearner.Config(false, d(m, "alpha"), d(m, "lambda"), i(m, "batch_size")));
+            case "lfssd" -> replaced(method, new SsdUnlearner.Config(true, d(m, "alpha"), d(m, "lambda"), i(m, "batch_size")));
+            case "fisher" -> replaced(method, new FisherUnlearner.Config(d(m, "alpha"), d(m, "max_variance"), i(m, "samples")));
+            case "sisa" -> replaced(method, new SisaUnlearner.Config(i(m, "shards"), i(m, "slices"),
+                    (String) m.get("aggregation"), i(m, "epochs"), d(m, "learning_rate"), i(m, "batch_size"), i(m, "requests")));
+            case "certified" -> replaced(method, new CertifiedUnlearner.Config(d(m, "lambda"), (String) m.get("mode"),
+                    d(m, "sigma"), d(m, "delta")));
             default -> throw new IllegalArgumentException("not a method beyond the paper: '" + method + "'");
         };
+    }
+
+    /** These settings with method {@code method}'s replaced by {@code config}. */
+    private BeyondPaper replaced(String method, Object config) {
+        return new BeyondPaper(pick(method, "neggrad", config, neggrad), pick(method, "badteacher", config, badteacher),
+                pick(method, "scrub", config, scrub), pick(method, "salun", config, salun),
+                pick(method, "l1sparse", config, l1sparse), pick(method, "cfk", config, cfk), pick(method, "euk", config, euk),
+                pick(method, "ssd", config, ssd), pick(method, "lfssd", config, lfssd), pick(method, "fisher", config, fisher),
+                pick(method, "sisa", config, sisa), pick(method, "certified", config, certified));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T pick(String method, String name, Object config, T current) {
+        return method.equals(name) ? (T) config : current;
     }
 
     private static double d(Map<String, Object> m, String k) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lethe.unlearning.BadTeacherUnlearner;
 import org.lethe.unlearning.BlindspotUnlearner;
+import org.lethe.unlearning.CertifiedUnlearner;
 import org.lethe.unlearning.CfkUnlearner;
 import org.lethe.unlearning.EukUnlearner;
 import org.lethe.unlearning.FinetuneUnlearner;
@@ -54,6 +55,7 @@ public final class Methods {
             case "lfssd": return new SsdUnlearner(x.lfssd());
             case "fisher": return new FisherUnlearner(x.fisher());
             case "sisa": return new SisaUnlearner(x.sisa());
+            case "certified": return new CertifiedUnlearner(x.certified());
             default:
                 throw new IllegalArgumentException("unknown method '" + name + "'; known: " + String.join(", ", ALL));
         }
