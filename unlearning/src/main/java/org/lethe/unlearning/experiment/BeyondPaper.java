@@ -92,7 +92,6 @@ public record BeyondPaper(NegGradPlusUnlearner.Config neggrad, BadTeacherUnlearn
             }
         }
         return switch (method) {
-            case "neggrad" -> new BeyondPaper(new NegGradPlusUnlearner.Config(d(m, "beta"), d(m, "learning_rate"),
             case "neggrad" -> replaced(method, new NegGradPlusUnlearner.Config(d(m, "beta"), d(m, "learning_rate"),
                     i(m, "epochs"), i(m, "batch_size"), d(m, "guard")));
             case "badteacher" -> replaced(method, new BadTeacherUnlearner.Config(d(m, "retain_fraction"),
