@@ -49,18 +49,20 @@ __device__ void lstm_cell_backward_impl(const T* act, const T* cPrev, const T* t
         long long r = e / hidden;
         const T* a = act + r * 4 * hidden;
         T* q = gradGates + r * 4 * hidden;
-        double i = a[k];
-        double f = a[hidden + k];
-        double g = a[2 * hidden + k];
-        double o = a[3 * hidden + k];
-        double t = tanhC[e];
-        double dh = gradH == nullptr ? 0.0 : (double) gradH[e];
-        double dc = (gradC == nullptr ? 0.0 : (double) gradC[e]) + dh * o * (1 - t * t);
-        q[k] = (T) (dc * g * i * (1 - i));
-        q[hidden + k] = (T) (dc * (double) cPrev[e] * f * (1 - f));
-        q[2 * hidden + k] = (T) (dc * i * (1 - g * g));
-        q[3 * hidden + k] = (T) (dh * t * o * (1 - o));
-        gradCPrev[e] = (T) (dc * f);
+        // in T's arithmetic, as the CPU backend (float for float32: CpuFused.lstmCellBackwardUnits),
+        // each product left to right, no fused multiply-add (--fmad=false)
+        T i = a[k];
+        T f = a[hidden + k];
+        T g = a[2 * hidden + k];
+        T o = a[3 * hidden + k];
+        T t = tanhC[e];
+        T dh = gradH == nullptr ? T(0) : gradH[e];
+        T dc = (gradC == nullptr ? T(0) : gradC[e]) + dh * o * (T(1) - t * t);
+        q[k] = dc * g * i * (T(1) - i);
+        q[hidden + k] = dc * cPrev[e] * f * (T(1) - f);
+        q[2 * hidden + k] = dc * i * (T(1) - g * g);
+        q[3 * hidden + k] = dh * t * o * (T(1) - o);
+        gradCPrev[e] = dc * f;
     }
 }
 

@@ -177,25 +177,29 @@ final class CpuFused {
     }
 
     /**
-     * Units {@code from..hidden} of one row of the LSTM cell's adjoint on float arrays, in double, each
-     * result rounded to float once ({@link VectorRows#lstmCellBackwardRow} does the same a vector at a
-     * time); a null {@code dhs} or {@code dcs} is a zero gradient.
+     * Units {@code from..hidden} of one row of the LSTM cell's adjoint on float arrays, in float
+     * arithmetic (as the forward cell and PyTorch's float32 kernel compute; float64 operands take the
+     * generic path, in double): {@code dc = grad_c + grad_h o (1 - t^2)},
+     * {@code d a = (dc g i (1-i), dc c' f (1-f), dc i (1-g^2), grad_h t o (1-o))}, {@code d c' = dc f},
+     * each product left to right. {@link VectorRows#lstmCellBackwardRow} does the same operations a
+     * vector at a time, and the CUDA kernel in the same order; a null {@code dhs} or {@code dcs} is a
+     * zero gradient.
      */
     static void lstmCellBackwardUnits(int from, int hidden, float[] a, int a0, float[] cp, int cp0, float[] tt, int t0,
                                       float[] dhs, int dh0, float[] dcs, int dc0, float[] gg, int q0, float[] gcp, int gcp0) {
         for (int k = from; k < hidden; k++) {
-            double i = a[a0 + k];
-            double f = a[a0 + hidden + k];
-            double g = a[a0 + 2 * hidden + k];
-            double o = a[a0 + 3 * hidden + k];
-            double t = tt[t0 + k];
-            double dh = dhs == null ? 0 : dhs[dh0 + k];
-            double dc = (dcs == null ? 0 : dcs[dc0 + k]) + dh * o * (1 - t * t);
-            gg[q0 + k] = (float) (dc * g * i * (1 - i));
-            gg[q0 + hidden + k] = (float) (dc * cp[cp0 + k] * f * (1 - f));
-            gg[q0 + 2 * hidden + k] = (float) (dc * i * (1 - g * g));
-            gg[q0 + 3 * hidden + k] = (float) (dh * t * o * (1 - o));
-            gcp[gcp0 + k] = (float) (dc * f);
+            float i = a[a0 + k];
+            float f = a[a0 + hidden + k];
+            float g = a[a0 + 2 * hidden + k];
+            float o = a[a0 + 3 * hidden + k];
+            float t = tt[t0 + k];
+            float dh = dhs == null ? 0f : dhs[dh0 + k];
+            float dc = (dcs == null ? 0f : dcs[dc0 + k]) + dh * o * (1f - t * t);
+            gg[q0 + k] = dc * g * i * (1f - i);
+            gg[q0 + hidden + k] = dc * cp[cp0 + k] * f * (1f - f);
+            gg[q0 + 2 * hidden + k] = dc * i * (1f - g * g);
+            gg[q0 + 3 * hidden + k] = dh * t * o * (1f - o);
+            gcp[gcp0 + k] = dc * f;
         }
     }
 

@@ -350,6 +350,26 @@ final class VectorGemm {
             int i0 = r * MR;
             int rows = Math.min(MR, mc - i0);
             int dst = r * MR * kc;
+            if (rows == MR) {
+                // a whole panel: four rows unrolled, and no product when alpha is 1 (1 * x is x exactly)
+                int s0 = off + i0 * as1;
+                if (alpha == 1f) {
+                    for (int p = 0, d = dst, q = s0; p < kc; p++, d += MR, q += as2) {
+                        ap[d] = A[q];
+                        ap[d + 1] = A[q + as1];
+                        ap[d + 2] = A[q + 2 * as1];
+                        ap[d + 3] = A[q + 3 * as1];
+                    }
+                } else {
+                    for (int p = 0, d = dst, q = s0; p < kc; p++, d += MR, q += as2) {
+                        ap[d] = alpha * A[q];
+                        ap[d + 1] = alpha * A[q + as1];
+                        ap[d + 2] = alpha * A[q + 2 * as1];
+                        ap[d + 3] = alpha * A[q + 3 * as1];
+                    }
+                }
+                continue;
+            }
             for (int p = 0; p < kc; p++) {
                 int d = dst + p * MR;
                 int src = off + i0 * as1 + p * as2;

@@ -178,31 +178,28 @@ final class VectorRows {
 
     /**
      * One row of the LSTM cell's adjoint ({@link CpuFused#lstmCellBackwardUnits}) a vector of units at
-     * a time: floats widened to double, the same products and sums in the same order (no fused
-     * multiply-add), each result rounded to float once, so the values are the scalar code's. Returns
-     * the first unit not done.
+     * a time: the same float operations in the same order (no fused multiply-add), so the values are
+     * the scalar code's. Returns the first unit not done.
      */
     static int lstmCellBackwardRow(int hidden, float[] a, int a0, float[] cp, int cp0, float[] tt, int t0, float[] dhs,
                                    int dh0, float[] dcs, int dc0, float[] gg, int q0, float[] gcp, int gcp0) {
-        if (HALF.length() != D.length()) {
-            return 0;
-        }
-        int l = D.length();
-        DoubleVector zero = DoubleVector.zero(D);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         int k = 0;
-        for (; k + l <= hidden; k += l) {
-            DoubleVector i = widen(a, a0 + k);
-            DoubleVector f = widen(a, a0 + hidden + k);
-            DoubleVector g = widen(a, a0 + 2 * hidden + k);
-            DoubleVector o = widen(a, a0 + 3 * hidden + k);
-            DoubleVector t = widen(tt, t0 + k);
-            DoubleVector dh = dhs == null ? zero : widen(dhs, dh0 + k);
-            DoubleVector dc = (dcs == null ? zero : widen(dcs, dc0 + k)).add(dh.mul(o).mul(t.mul(t).neg().add(1)));
-            narrow(dc.mul(g).mul(i).mul(i.neg().add(1)), gg, q0 + k);
-            narrow(dc.mul(widen(cp, cp0 + k)).mul(f).mul(f.neg().add(1)), gg, q0 + hidden + k);
-            narrow(dc.mul(i).mul(g.mul(g).neg().add(1)), gg, q0 + 2 * hidden + k);
-            narrow(dh.mul(t).mul(o).mul(o.neg().add(1)), gg, q0 + 3 * hidden + k);
-            narrow(dc.mul(f), gcp, gcp0 + k);
+        int bound = S.loopBound(hidden);
+        for (; k < bound; k += S.length()) {
+            FloatVector i = FloatVector.fromArray(S, a, a0 + k);
+            FloatVector f = FloatVector.fromArray(S, a, a0 + hidden + k);
+            FloatVector g = FloatVector.fromArray(S, a, a0 + 2 * hidden + k);
+            FloatVector o = FloatVector.fromArray(S, a, a0 + 3 * hidden + k);
+            FloatVector t = FloatVector.fromArray(S, tt, t0 + k);
+            FloatVector dh = dhs == null ? zero : FloatVector.fromArray(S, dhs, dh0 + k);
+            FloatVector dc = (dcs == null ? zero : FloatVector.fromArray(S, dcs, dc0 + k)).add(dh.mul(o).mul(one.sub(t.mul(t))));
+            dc.mul(g).mul(i).mul(one.sub(i)).intoArray(gg, q0 + k);
+            dc.mul(FloatVector.fromArray(S, cp, cp0 + k)).mul(f).mul(one.sub(f)).intoArray(gg, q0 + hidden + k);
+            dc.mul(i).mul(one.sub(g.mul(g))).intoArray(gg, q0 + 2 * hidden + k);
+            dh.mul(t).mul(o).mul(one.sub(o)).intoArray(gg, q0 + 3 * hidden + k);
+            dc.mul(f).intoArray(gcp, gcp0 + k);
         }
         return k;
     }
