@@ -20,8 +20,50 @@ public final class Functional {
             throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape()) + " has " + (x.rank() < 1 ? 0 : x.dim(-1))
                     + " features but weight " + Shapes.str(w.shape()) + " expects " + w.dim(1));
         }
-        Tensor y = x.rank() == 1 ? x.unsqueeze(0).matmul(w.transpose(0, 1)).squeeze(0) : x.matmul(w.transpose(0, 1));
-        return b == null ? y : y.add(b);
+        return affine(x, w, b, false);
+    }
+
+    /** {@code relu(linear(x, w, b))} in one operation: the same values and gradients. */
+    public static Tensor linearRelu(Tensor x, Tensor w, Tensor b) {
+        if (w.rank() != 2) {
+            throw new IllegalArgumentException("linear: weight must be [out,in], got " + Shapes.str(w.shape()));
+        }
+        if (x.rank() < 1 || x.dim(-1) != w.dim(1)) {
+            throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape()) + " has " + (x.rank() < 1 ? 0 : x.dim(-1))
+                    + " features but weight " + Shapes.str(w.shape()) + " expects " + w.dim(1));
+        }
+        return affine(x, w, b, true);
+    }
+
+    /**
+     * {@code x W^T + b} (then ReLU) over the last dimension of {@code x}: the leading dimensions are
+     * merged into rows for one {@link Affine} GEMM; a bias that is not a vector of the output size
+     * is added by broadcasting instead.
+     */
+    private static Tensor affine(Tensor x, Tensor w, Tensor b, boolean relu) {
+        Kernels.checkCompatible("linear", x, w);
+        if (b != null) {
+            Kernels.checkCompatible("linear", x, b);
+        }
+        boolean vectorBias = b == null || (b.rank() == 1 && b.dim(0) == w.dim(0));
+        int out = w.dim(0);
+        Tensor rows = x.rank() == 1 ? x.unsqueeze(0) : x.rank() == 2 ? x : x.reshape(-1, x.dim(-1));
+        Tensor y = Affine.apply(rows, w, vectorBias && b != null ? b.reshape(1, out) : null, relu && vectorBias);
+        if (!vectorBias) {
+            y = y.add(b);
+            if (relu) {
+                y = y.relu();
+            }
+        }
+        if (x.rank() == 1) {
+            return y.squeeze(0);
+        }
+        if (x.rank() == 2) {
+            return y;
+        }
+        int[] shape = x.shape();
+        shape[shape.length - 1] = out;
+        return y.reshape(shape);
     }
 
     /**

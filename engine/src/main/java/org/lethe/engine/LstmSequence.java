@@ -48,7 +48,10 @@ final class LstmSequence extends Function {
         be.fill(step(cs, 0, n, hidden), 0);
         be.fill(step(hs, 0, n, hidden), 0);
         Tensor gates = Tensor.output(be, p.dtype(), n, 4 * hidden);
-        View whhT = transposed(w, hidden);
+        // W_hh^T laid out row-major once, so that each step's product packs it by whole rows
+        Tensor wT = Tensor.output(be, p.dtype(), hidden, 4 * hidden);
+        be.copy(new View(w.view().buffer(), 0, new int[] {hidden, 4 * hidden}, new int[] {1, hidden}), wT.view());
+        View whhT = batch1(wT.view());
         for (int t = 0; t < steps; t++) {
             be.copy(new View(p.view().buffer(), t * 4 * hidden, new int[] {n, 4 * hidden}, new int[] {steps * 4 * hidden, 1}),
                     gates.view());
@@ -59,6 +62,7 @@ final class LstmSequence extends Function {
                     step(tanhC, t, n, hidden), step(hs, t + 1, n, hidden));
         }
         gates.storage().close();
+        wT.storage().close();
         Tensor seq = Tensor.output(be, p.dtype(), n, steps, hidden);
         // hs[1..T] is [T, N, H]; seq is its [N, T, H] permutation
         be.copy(new View(hs.view().buffer(), n * hidden, new int[] {n, steps, hidden}, new int[] {hidden, n * hidden, 1}),
@@ -92,11 +96,6 @@ final class LstmSequence extends Function {
     private static View batch1(View v) {
         return new View(v.buffer(), v.offset(), new int[] {1, v.shape()[0], v.shape()[1]},
                 new int[] {0, v.strides()[0], v.strides()[1]});
-    }
-
-    /** {@code W_hh^T} ({@code [H, 4H]}) as a one-entry batch, through strides. */
-    private static View transposed(Tensor w, int hidden) {
-        return new View(w.view().buffer(), 0, new int[] {1, hidden, 4 * hidden}, new int[] {0, 1, hidden});
     }
 
     @Override

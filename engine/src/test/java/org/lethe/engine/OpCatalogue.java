@@ -234,6 +234,15 @@ final class OpCatalogue {
                 .fn(x -> Functional.linear(x[0], x[1], x[2])).ref(x -> x[0].matmul(x[1].permute(1, 0)).zip(x[2], Double::sum)));
         c.add(new OpCase("linear_3d_no_bias", "linear").in(ANY, 2, 5, 4).in(ANY, 3, 4)
                 .fn(x -> Functional.linear(x[0], x[1], null)).ref(x -> x[0].matmul(x[1].permute(1, 0))));
+        c.add(new OpCase("linear_vector", "linear").in(ANY, 4).in(ANY, 3, 4).in(ANY, 3)
+                .fn(x -> Functional.linear(x[0], x[1], x[2]))
+                .ref(x -> x[0].reshape(1, 4).matmul(x[1].permute(1, 0)).zip(x[2], Double::sum).reshape(3)));
+        c.add(new OpCase("linear_relu", "linearRelu").in(ANY, 6, 5).in(ANY, 4, 5).in(ANY, 4)
+                .fn(x -> Functional.linearRelu(x[0], x[1], x[2]))
+                .ref(x -> x[0].matmul(x[1].permute(1, 0)).zip(x[2], Double::sum).map(v -> Math.max(v, 0))));
+        c.add(new OpCase("linear_relu_3d_no_bias", "linearRelu").in(ANY, 2, 3, 4).in(ANY, 5, 4)
+                .fn(x -> Functional.linearRelu(x[0], x[1], null))
+                .ref(x -> x[0].matmul(x[1].permute(1, 0)).map(v -> Math.max(v, 0))));
         c.add(new OpCase("conv2d", "conv2d").in(ANY, 2, 3, 6, 5).in(ANY, 4, 3, 3, 3).in(ANY, 4).grad(DIRECTIONAL)
                 .fn(x -> Functional.conv2d(x[0], x[1], x[2], 1, 1)).ref(x -> conv2d(x[0], x[1], x[2], 1, 1)));
         c.add(new OpCase("conv2d_stride2_no_bias", "conv2d").in(ANY, 2, 2, 7, 7).in(ANY, 3, 2, 3, 3).grad(DIRECTIONAL)

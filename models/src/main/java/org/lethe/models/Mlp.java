@@ -54,7 +54,12 @@ public final class Mlp extends RegressionModel {
         Tensor h = x;
         int last = layers.size() - 1;
         for (int i = 0; i < last; i++) {
-            h = layers.get(i).forward(h);
+            if (layers.get(i) instanceof Linear lin && layers.get(i + 1) instanceof Relu) {
+                h = lin.forwardRelu(h); // the layer and its ReLU in one operation
+                i++;
+            } else {
+                h = layers.get(i).forward(h);
+            }
             if (activationAt.contains(i)) {
                 acts.add(new Activation("hidden" + (acts.size() + 1), h));
             }

@@ -58,7 +58,7 @@ public final class SiameseLstm extends RegressionModel {
         acts.add(new Activation("lstm_b", b.sequence()));
         Tensor h = dropout.forward(Tensor.concat(List.of(a.lastHidden(), b.lastHidden()), 1));
         for (int k = 0; k < HEAD.length; k++) {
-            h = fcs.get(k).forward(h).relu();
+            h = fcs.get(k).forwardRelu(h);
             acts.add(new Activation("fc" + (k + 1), h));
         }
         return new ModelOutput(fcs.get(HEAD.length).forward(h), acts, h);

@@ -35,7 +35,7 @@ public final class SmallCnn extends RegressionModel {
     public ModelOutput forward(Tensor x) {
         Tensor a1 = conv1.forwardRelu(x);
         Tensor a2 = conv2.forwardRelu(Functional.maxPool2d(a1, 2, 2, 0));
-        Tensor a3 = fc1.forward(Functional.maxPool2d(a2, 2, 2, 0).flatten(1)).relu();
+        Tensor a3 = fc1.forwardRelu(Functional.maxPool2d(a2, 2, 2, 0).flatten(1));
         return new ModelOutput(fc2.forward(a3), List.of(new Activation("conv1", a1), new Activation("conv2", a2),
                 new Activation("fc1", a3)), a3);
     }

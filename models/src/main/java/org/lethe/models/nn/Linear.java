@@ -34,6 +34,11 @@ public final class Linear extends Layer {
         return Functional.linear(x, weight, bias);
     }
 
+    /** {@code relu(forward(x))} in one operation ({@link Functional#linearRelu}): the same values and gradients. */
+    public Tensor forwardRelu(Tensor x) {
+        return Functional.linearRelu(x, weight, bias);
+    }
+
     public Tensor weight() {
         return weight;
     }
