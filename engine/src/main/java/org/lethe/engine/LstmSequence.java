@@ -153,11 +153,15 @@ final class LstmSequence extends Function {
         }
         Tensor dW = null;
         if (needsInputGrad(1)) {
-            // sum over steps and rows of dgates_t^T h_{t-1}: [4H, T N] x [T N, H], h_{t-1} = hs[t]
+            // sum over steps and rows of dgates_t^T h_{t-1} (h_{t-1} = hs[t]), computed transposed,
+            // [H, T N] x [T N, 4H], so that the long operand dGates is packed by whole rows; then laid out
             dW = Tensor.output(be, act.dtype(), 4 * hidden, hidden);
+            Tensor dWT = Tensor.output(be, act.dtype(), hidden, 4 * hidden);
             int rows = steps * n;
-            be.gemm(new View(dGates.view().buffer(), 0, new int[] {1, 4 * hidden, rows}, new int[] {0, 1, 4 * hidden}),
-                    View.contiguous(hs.view().buffer(), 0, 1, rows, hidden), batch1(dW.view()), 1.0, 0.0);
+            be.gemm(new View(hs.view().buffer(), 0, new int[] {1, hidden, rows}, new int[] {0, 1, hidden}),
+                    View.contiguous(dGates.view().buffer(), 0, 1, rows, 4 * hidden), batch1(dWT.view()), 1.0, 0.0);
+            be.copy(new View(dWT.view().buffer(), 0, new int[] {4 * hidden, hidden}, new int[] {1, 4 * hidden}), dW.view());
+            dWT.storage().close();
         }
         dGates.storage().close();
         return new Tensor[] {dProjected, dW};
