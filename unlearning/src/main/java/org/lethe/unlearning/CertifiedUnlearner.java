@@ -3,17 +3,14 @@ package org.lethe.unlearning;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.lethe.engine.GradMode;
 import org.lethe.engine.Rng;
-import org.lethe.engine.TensorScope;
 import org.lethe.models.ModelOutput;
 import org.lethe.models.RegressionModel;
-import org.lethe.models.data.Batch;
-import org.lethe.models.data.Batches;
 import org.lethe.models.data.Dataset;
 import org.lethe.models.nn.Linear;
 import org.lethe.models.nn.Module;
 import org.lethe.models.train.ProgressListener;
+import org.lethe.unlearning.metrics.Predictions;
 
 /**
  * Certified removal for a ridge head on frozen features (Guo, Goldstein, Hannun and van der Maaten,
@@ -163,46 +160,34 @@ public final class CertifiedUnlearner implements Unlearner {
         double[][] phi = new double[n][];
         double[] y = new double[n];
         double[] predicted = new double[n];
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        try (GradMode.Guard g = GradMode.noGrad()) {
-            int k = 0;
-            for (int[] rows : Batches.of(n, 512, null)) {
-                try (TensorScope s = TensorScope.open()) {
-                    Batch b = train.batch(rows);
-                    ModelOutput out = model.forward(b.x());
-                    if (out.headInput() == null || out.headInput().rank() != 2 || out.headInput().dim(1) != f) {
-                        throw new IllegalArgumentException("certified: " + model.spec().architecture()
-                                + " does not report the " + f + " inputs of its last layer (ModelOutput.headInput)");
-                    }
-                    double[] h = out.headInput().toDoubleArray();
-                    double[] p = out.prediction().toDoubleArray();
-                    for (int i = 0; i < rows.length; i++, k++) {
-                        double[] r = new double[f + 1];
-                        System.arraycopy(h, i * f, r, 0, f);
-                        r[f] = 1;
-                        phi[k] = r;
-                        y[k] = train.target(rows[i]);
-                        predicted[k] = p[i];
-                        double z = bias;
-                        double scale = 1 + Math.abs(bias);
-                        for (int j = 0; j < f; j++) {
-                            z += w[j] * r[j];
-                            scale += Math.abs(w[j] * r[j]);
-                        }
-                        if (!(Math.abs(z - p[i]) <= 1e-4 * scale)) {
-                            throw new IllegalArgumentException("certified: " + model.spec().architecture()
-                                    + "'s prediction is not its last layer applied to the reported head input (row " + k
-                                    + ": " + p[i] + " against " + z + ")");
-                        }
-                    }
+        Predictions.inBatches(model, train, (rows, first, batch, out) -> {
+            if (out.headInput() == null || out.headInput().rank() != 2 || out.headInput().dim(1) != f) {
+                throw new IllegalArgumentException("certified: " + model.spec().architecture()
+                        + " does not report the " + f + " inputs of its last layer (ModelOutput.headInput)");
+            }
+            double[] h = out.headInput().toDoubleArray();
+            double[] p = out.prediction().toDoubleArray();
+            for (int i = 0; i < rows.length; i++) {
+                int k = first + i;
+                double[] r = new double[f + 1];
+                System.arraycopy(h, i * f, r, 0, f);
+                r[f] = 1;
+                phi[k] = r;
+                y[k] = train.target(rows[i]);
+                predicted[k] = p[i];
+                double z = bias;
+                double scale = 1 + Math.abs(bias);
+                for (int j = 0; j < f; j++) {
+                    z += w[j] * r[j];
+                    scale += Math.abs(w[j] * r[j]);
+                }
+                if (!(Math.abs(z - p[i]) <= 1e-4 * scale)) {
+                    throw new IllegalArgumentException("certified: " + model.spec().architecture()
+                            + "'s prediction is not its last layer applied to the reported head input (row " + k
+                            + ": " + p[i] + " against " + z + ")");
                 }
             }
-        } finally {
-            if (wasTraining) {
-                model.train();
-            }
-        }
+        });
         return new Features(phi, y, task.trainForgetFlags(), predicted);
     }
 
