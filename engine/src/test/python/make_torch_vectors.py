@@ -148,6 +148,7 @@ CASES = {
     "masked_rows_none": ([I((5, 3))], lambda a: a[torch.zeros(5, dtype=torch.bool)]),
     "linear": ([I((5, 4)), I((3, 4)), I((3,))], F.linear),
     "linear_3d_no_bias": ([I((2, 5, 4)), I((3, 4))], lambda x, w: F.linear(x, w)),
+    "linear_few_inputs": ([I((40, 2)), I((33, 2)), I((33,))], F.linear),
     "linear_vector": ([I((4,)), I((3, 4)), I((3,))], F.linear),
     "linear_relu": ([I((6, 5)), I((4, 5)), I((4,))], lambda x, w, b: F.relu(F.linear(x, w, b))),
     "linear_relu_3d_no_bias": ([I((2, 3, 4)), I((5, 4))], lambda x, w: F.relu(F.linear(x, w))),

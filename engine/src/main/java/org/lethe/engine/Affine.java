@@ -15,6 +15,9 @@ import org.lethe.kernels.View;
  * ReLU's own backward would.
  */
 final class Affine extends Function {
+    /** Fewer inputs than this, and at least as many outputs: the weight gradient is computed transposed. */
+    private static final int NARROW = 32;
+
     private final boolean bias;
     private final boolean relu;
 
@@ -73,9 +76,20 @@ final class Affine extends Function {
         }
         if (needsInputGrad(1)) {
             dw = Tensor.output(be, w.dtype(), out, in);
-            be.gemm(new View(g.view().buffer(), g.view().offset(), new int[] {1, out, m}, new int[] {0, 1, out}),
-                    View.contiguous(x.view().buffer(), x.view().offset(), 1, m, in),
-                    View.contiguous(dw.view().buffer(), 0, 1, out, in), 1.0, 0.0);
+            if (in < NARROW && out >= NARROW) {
+                // few inputs (an LSTM's one feature): dW^T = x^T g, [in, M] x [M, out], is a wide product
+                // that the GEMM splits across threads; dW = g^T x would be [out, M] x [M, in], a few columns
+                Tensor t = Tensor.output(be, w.dtype(), in, out);
+                be.gemm(new View(x.view().buffer(), x.view().offset(), new int[] {1, in, m}, new int[] {0, 1, in}),
+                        View.contiguous(g.view().buffer(), g.view().offset(), 1, m, out),
+                        View.contiguous(t.view().buffer(), 0, 1, in, out), 1.0, 0.0);
+                be.copy(new View(t.view().buffer(), 0, new int[] {out, in}, new int[] {1, out}), dw.view());
+                t.storage().close();
+            } else {
+                be.gemm(new View(g.view().buffer(), g.view().offset(), new int[] {1, out, m}, new int[] {0, 1, out}),
+                        View.contiguous(x.view().buffer(), x.view().offset(), 1, m, in),
+                        View.contiguous(dw.view().buffer(), 0, 1, out, in), 1.0, 0.0);
+            }
         }
         return bias ? new Tensor[] {dx, dw, needsInputGrad(2) ? g : null} : new Tensor[] {dx, dw};
     }

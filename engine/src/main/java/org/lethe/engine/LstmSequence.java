@@ -50,17 +50,27 @@ final class LstmSequence extends Function {
         Tensor gates = Tensor.output(be, p.dtype(), n, 4 * hidden);
         // W_hh^T laid out row-major once, so that each step's product packs it by whole rows
         Tensor wT = Tensor.output(be, p.dtype(), hidden, 4 * hidden);
-        be.copy(new View(w.view().buffer(), 0, new int[] {hidden, 4 * hidden}, new int[] {1, hidden}), wT.view());
+        be.copy(new View(w.view().buffer(), w.view().offset(), new int[] {hidden, 4 * hidden}, new int[] {1, hidden}),
+                wT.view());
         View whhT = batch1(wT.view());
-        for (int t = 0; t < steps; t++) {
-            be.copy(new View(p.view().buffer(), t * 4 * hidden, new int[] {n, 4 * hidden}, new int[] {steps * 4 * hidden, 1}),
-                    gates.view());
-            if (t > 0) {
-                be.gemm(batch1(step(hs, t, n, hidden)), whhT, batch1(gates.view()), 1.0, 1.0);
+        int[] bounds = parts(be, n);
+        View pv = p.view();
+        // The rows' recurrences are independent: each part of the rows runs all its steps as one task.
+        be.runParts(bounds.length - 1, part -> {
+            int r0 = bounds[part];
+            int rows = bounds[part + 1] - r0;
+            View g = View.contiguous(gates.view().buffer(), r0 * 4 * hidden, rows, 4 * hidden);
+            for (int t = 0; t < steps; t++) {
+                be.copy(new View(pv.buffer(), pv.offset() + r0 * steps * 4 * hidden + t * 4 * hidden,
+                        new int[] {rows, 4 * hidden}, new int[] {steps * 4 * hidden, 1}), g);
+                if (t > 0) {
+                    be.gemm(batch1(rowsOf(hs, t, n, r0, rows, hidden)), whhT, batch1(g), 1.0, 1.0);
+                }
+                be.lstmCell(g, rowsOf(cs, t, n, r0, rows, hidden), rowsOf(act, t, n, r0, rows, 4 * hidden),
+                        rowsOf(cs, t + 1, n, r0, rows, hidden), rowsOf(tanhC, t, n, r0, rows, hidden),
+                        rowsOf(hs, t + 1, n, r0, rows, hidden));
             }
-            be.lstmCell(gates.view(), step(cs, t, n, hidden), step(act, t, n, 4 * hidden), step(cs, t + 1, n, hidden),
-                    step(tanhC, t, n, hidden), step(hs, t + 1, n, hidden));
-        }
+        });
         gates.storage().close();
         wT.storage().close();
         Tensor seq = Tensor.output(be, p.dtype(), n, steps, hidden);
@@ -92,6 +102,25 @@ final class LstmSequence extends Function {
         return View.contiguous(t.view().buffer(), index * n * width, n, width);
     }
 
+    /** Rows {@code [r0, r0 + rows)} of step {@code index} of a contiguous {@code [T, N, width]} tensor. */
+    private static View rowsOf(Tensor t, int index, int n, int r0, int rows, int width) {
+        return View.contiguous(t.view().buffer(), (index * n + r0) * width, rows, width);
+    }
+
+    /**
+     * Row boundaries of the parts the recurrence is cut into: as many as the backend runs at once,
+     * with at least 16 rows each. The values do not depend on the cut (each row's products and cell
+     * are computed alike in any part), so results do not depend on the number of threads.
+     */
+    private static int[] parts(Backend be, int n) {
+        int parts = Math.max(1, Math.min(be.parallelParts(), n / 16));
+        int[] bounds = new int[parts + 1];
+        for (int i = 0; i <= parts; i++) {
+            bounds[i] = (int) ((long) n * i / parts);
+        }
+        return bounds;
+    }
+
     /** A {@code [m, k]} view as a one-entry batch {@code [1, m, k]}, as the backend's GEMM takes it. */
     private static View batch1(View v) {
         return new View(v.buffer(), v.offset(), new int[] {1, v.shape()[0], v.shape()[1]},
@@ -121,27 +150,39 @@ final class LstmSequence extends Function {
         } else {
             be.copy(grads[1].view(), dh.view());
         }
-        boolean haveDc = grads[2] != null;
-        if (haveDc) {
+        boolean dcGiven = grads[2] != null;
+        if (dcGiven) {
             be.copy(grads[2].view(), dc.view());
         }
-        View wv = new View(w.view().buffer(), 0, new int[] {1, 4 * hidden, hidden}, new int[] {0, hidden, 1});
-        for (int t = steps - 1; t >= 0; t--) {
-            if (gSeq != null) {
-                View g = new View(gSeq.buffer(), gSeq.offset() + t * hidden, new int[] {n, hidden},
-                        new int[] {steps * hidden, 1});
-                be.binary(BinaryOp.ADD, dh.view(), g, dh.view());
+        View wv = new View(w.view().buffer(), w.view().offset(), new int[] {1, 4 * hidden, hidden}, new int[] {0, hidden, 1});
+        int[] bounds = parts(be, n);
+        Tensor dcA = dc;
+        Tensor dcB = dcPrev;
+        be.runParts(bounds.length - 1, part -> {
+            int r0 = bounds[part];
+            int rows = bounds[part + 1] - r0;
+            View dhv = View.contiguous(dh.view().buffer(), r0 * hidden, rows, hidden);
+            View dcIn = View.contiguous(dcA.view().buffer(), r0 * hidden, rows, hidden);
+            View dcOut = View.contiguous(dcB.view().buffer(), r0 * hidden, rows, hidden);
+            boolean haveDc = dcGiven;
+            for (int t = steps - 1; t >= 0; t--) {
+                if (gSeq != null) {
+                    View g = new View(gSeq.buffer(), gSeq.offset() + r0 * steps * hidden + t * hidden, new int[] {rows, hidden},
+                            new int[] {steps * hidden, 1});
+                    be.binary(BinaryOp.ADD, dhv, g, dhv);
+                }
+                be.lstmCellBackward(rowsOf(act, t, n, r0, rows, 4 * hidden), rowsOf(cs, t, n, r0, rows, hidden),
+                        rowsOf(tanhC, t, n, r0, rows, hidden), dhv, haveDc ? dcIn : null,
+                        rowsOf(dGates, t, n, r0, rows, 4 * hidden), dcOut);
+                View swap = dcIn;
+                dcIn = dcOut;
+                dcOut = swap;
+                haveDc = true;
+                if (t > 0) {
+                    be.gemm(batch1(rowsOf(dGates, t, n, r0, rows, 4 * hidden)), wv, batch1(dhv), 1.0, 0.0);
+                }
             }
-            be.lstmCellBackward(step(act, t, n, 4 * hidden), step(cs, t, n, hidden), step(tanhC, t, n, hidden), dh.view(),
-                    haveDc ? dc.view() : null, step(dGates, t, n, 4 * hidden), dcPrev.view());
-            Tensor swap = dc;
-            dc = dcPrev;
-            dcPrev = swap;
-            haveDc = true;
-            if (t > 0) {
-                be.gemm(batch1(step(dGates, t, n, 4 * hidden)), wv, batch1(dh.view()), 1.0, 0.0);
-            }
-        }
+        });
         dh.storage().close();
         dc.storage().close();
         dcPrev.storage().close();

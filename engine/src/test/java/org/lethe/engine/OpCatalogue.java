@@ -234,6 +234,9 @@ final class OpCatalogue {
                 .fn(x -> Functional.linear(x[0], x[1], x[2])).ref(x -> x[0].matmul(x[1].permute(1, 0)).zip(x[2], Double::sum)));
         c.add(new OpCase("linear_3d_no_bias", "linear").in(ANY, 2, 5, 4).in(ANY, 3, 4)
                 .fn(x -> Functional.linear(x[0], x[1], null)).ref(x -> x[0].matmul(x[1].permute(1, 0))));
+        c.add(new OpCase("linear_few_inputs", "linear").in(ANY, 40, 2).in(ANY, 33, 2).in(ANY, 33)
+                .fn(x -> Functional.linear(x[0], x[1], x[2])).grad(DIRECTIONAL)
+                .ref(x -> x[0].matmul(x[1].permute(1, 0)).zip(x[2], Double::sum)));
         c.add(new OpCase("linear_vector", "linear").in(ANY, 4).in(ANY, 3, 4).in(ANY, 3)
                 .fn(x -> Functional.linear(x[0], x[1], x[2]))
                 .ref(x -> x[0].reshape(1, 4).matmul(x[1].permute(1, 0)).zip(x[2], Double::sum).reshape(3)));

@@ -157,6 +157,28 @@ public interface Backend extends AutoCloseable {
      */
     void lstmCellBackward(View act, View cPrev, View tanhC, View gradH, View gradC, View gradGates, View gradCPrev);
 
+    // ---- independent tasks ---------------------------------------------------------------------
+
+    /**
+     * How many independent parts {@link #runParts} runs at once: a caller with a long sequence of
+     * small operations on disjoint rows (an LSTM's steps) may cut its rows into this many parts and
+     * run each part's sequence as one task. 1 (the default) means one part.
+     */
+    default int parallelParts() {
+        return 1;
+    }
+
+    /**
+     * Runs {@code part.accept(i)} for {@code i < parts}, each part's operations on this backend, in any
+     * order and possibly at once on different threads; the operations a part calls run on its thread.
+     * The parts must write disjoint memory and allocate nothing. The default runs them in order.
+     */
+    default void runParts(int parts, java.util.function.IntConsumer part) {
+        for (int i = 0; i < parts; i++) {
+            part.accept(i);
+        }
+    }
+
     // ---- random numbers ------------------------------------------------------------------------
 
     /** Fills {@code dst} (row-major element order) with {@link CounterRandom#uniform(DType, long, long, double, double)}. */

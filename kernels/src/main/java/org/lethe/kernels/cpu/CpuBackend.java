@@ -502,6 +502,21 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public int parallelParts() {
+        return parallel.threads();
+    }
+
+    @Override
+    public void runParts(int parts, java.util.function.IntConsumer part) {
+        // each part on its own thread; the kernels a part calls see a running job and stay on that thread
+        parallel.forRange(parts, 1, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                part.accept(i);
+            }
+        });
+    }
+
+    @Override
     public void lstmCell(View gates, View cPrev, View act, View c, View tanhC, View h) {
         CpuFused.lstmCell(parallel, vector, own(gates), gates, own(cPrev), cPrev, own(act), act, own(c), c, own(tanhC), tanhC, own(h), h);
     }

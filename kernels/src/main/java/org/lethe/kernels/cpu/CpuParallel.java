@@ -118,7 +118,9 @@ final class CpuParallel implements AutoCloseable {
             return;
         }
         int chunks = (int) Math.min((long) threads * 4, (n + (long) minChunk - 1) / Math.max(minChunk, 1));
-        if (threads == 1 || chunks <= 1 || Thread.currentThread() instanceof Worker || !lock.tryLock()) {
+        // a call from inside a job (a worker's, or the calling thread's own: the lock is reentrant) runs here
+        if (threads == 1 || chunks <= 1 || Thread.currentThread() instanceof Worker || lock.isHeldByCurrentThread()
+                || !lock.tryLock()) {
             task.run(0, n);
             return;
         }
