@@ -266,8 +266,8 @@ final class CpuConv2d {
                             } else {
                                 int gOff = gradOutput.offset() + i * oc * outSize;
                                 VectorGemm.product(null, cols.data(), 0, outSize, 1, p.data(), 0, oc, patch, oc, outSize, 1f,
-                                        (pc, kc, jc, nc, bp) -> VectorGemm.packB(gy.data(), gOff + pc + jc * outSize, 1,
-                                                outSize, kc, nc, bp));
+                                        (pc, kc, jc, nc, bp, bpOff) -> VectorGemm.packB(gy.data(), gOff + pc + jc * outSize, 1,
+                                                outSize, kc, nc, bp, bpOff));
                             }
                         }
                     }

@@ -118,7 +118,7 @@ final class VectorGemm {
         int bs1 = at.bs1();
         int bs2 = at.bs2();
         product(parallel, A, at.aOff(), at.as1(), at.as2(), C, at.cOff(), at.ldc(), m, n, k, alpha,
-                (pc, kc, jc, nc, bp) -> packB(B, bOff + pc * bs1 + jc * bs2, bs1, bs2, kc, nc, bp));
+                (pc, kc, jc, nc, bp, bpOff) -> packB(B, bOff + pc * bs1 + jc * bs2, bs1, bs2, kc, nc, bp, bpOff));
     }
 
     /**
@@ -127,7 +127,7 @@ final class VectorGemm {
      * whole panels. A convolution lowers its input straight into this layout.
      */
     interface Panels {
-        void pack(int pc, int kc, int jc, int nc, float[] bp);
+        void pack(int pc, int kc, int jc, int nc, float[] bp, int bpOff);
     }
 
     /**
@@ -143,7 +143,7 @@ final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float[] bp = scratch(0, kc * ncPadded);
-                source.pack(pc, kc, jc, nc, bp);
+                packPanels(parallel, source, pc, kc, jc, nc, bp);
                 final int fjc = jc;
                 final int fpc = pc;
                 CpuParallel.RangeTask rows = (lo, hi) -> {
@@ -178,6 +178,24 @@ final class VectorGemm {
     }
 
     /**
+     * The right operand's panels for columns {@code [jc, jc+nc)}: on the calling thread when small,
+     * else split by whole panels across the threads (a long product, such as an LSTM's recurrent weight
+     * gradient over all steps, packed a 256 x 256 block at a time on one thread while the other
+     * waited). Each panel is written by one thread, wherever it runs.
+     */
+    private static void packPanels(CpuParallel parallel, Panels source, int pc, int kc, int jc, int nc, float[] bp) {
+        int panels = (nc + NR - 1) / NR;
+        if (parallel == null || panels < 2 || (long) kc * nc < 1 << 16) {
+            source.pack(pc, kc, jc, nc, bp, 0);
+            return;
+        }
+        parallel.forRange(panels, 1, (lo, hi) -> {
+            int j0 = lo * NR;
+            source.pack(pc, kc, jc + j0, Math.min(nc, hi * NR) - j0, bp, j0 * kc);
+        });
+    }
+
+    /**
      * {@code C += A B} on the calling thread for a row-major {@code B} ({@code k x n}, rows {@code ldb}
      * apart) small enough to stay in the cache, as a convolution's lowered image is: whole panels are
      * read where they lie instead of being packed (packing would copy all of {@code B} once more);
@@ -205,7 +223,7 @@ final class VectorGemm {
             }
             if (full < n) {
                 float[] bp = scratch(0, kc * NR);
-                packB(B, bRow + full, ldb, 1, kc, n - full, bp);
+                packB(B, bRow + full, ldb, 1, kc, n - full, bp, 0);
                 for (int ir = 0; ir < m; ir += MR) {
                     micro(kc, ap, ir * kc, bp, 0, NR, tile);
                     store(tile, C, cOff + ir * ldc + full, ldc, Math.min(MR, m - ir), n - full);
@@ -322,11 +340,11 @@ final class VectorGemm {
     }
 
     /** b[p, j] for p < kc, j < nc into NR-wide column panels: panel q holds bp[q*NR*kc + p*NR + jj]; zero-padded. */
-    static void packB(float[] B, int off, int bs1, int bs2, int kc, int nc, float[] bp) {
+    static void packB(float[] B, int off, int bs1, int bs2, int kc, int nc, float[] bp, int bpOff) {
         for (int q = 0; q * NR < nc; q++) {
             int j0 = q * NR;
             int cols = Math.min(NR, nc - j0);
-            int dst = q * NR * kc;
+            int dst = bpOff + q * NR * kc;
             for (int p = 0; p < kc; p++) {
                 int src = off + p * bs1 + j0 * bs2;
                 int d = dst + p * NR;
