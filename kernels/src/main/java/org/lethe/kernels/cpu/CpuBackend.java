@@ -379,7 +379,8 @@ public final class CpuBackend implements Backend {
             double[] acc = new double[hi - lo];
             for (int r = 0; r < rows; r++) {
                 int base = src.offset() + r * cols;
-                for (int j = lo; j < hi; j++) {
+                int j = vector ? lo + VectorRows.addWidened(a, base + lo, acc, hi - lo) : lo;
+                for (; j < hi; j++) {
                     acc[j - lo] += a[base + j];
                 }
             }

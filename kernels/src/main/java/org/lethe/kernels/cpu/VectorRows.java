@@ -98,6 +98,22 @@ final class VectorRows {
         FloatRows.relu(x, xo + i, y, yo + i, n - i);
     }
 
+    /**
+     * {@code acc[i] += x[xo + i]} in double for the whole vectors of {@code i < n} (floats widened a
+     * vector at a time; each element's sum is the scalar one); returns how many were done.
+     */
+    static int addWidened(float[] x, int xo, double[] acc, int n) {
+        if (HALF.length() != D.length()) {
+            return 0;
+        }
+        int l = D.length();
+        int i = 0;
+        for (; i + l <= n; i += l) {
+            DoubleVector.fromArray(D, acc, i).add(widen(x, xo + i)).intoArray(acc, i);
+        }
+        return i;
+    }
+
     static boolean handles(UnaryOp op, float s, double scalar) {
         return s == scalar && (op == UnaryOp.HEAVISIDE || op == UnaryOp.GT_SCALAR || op == UnaryOp.GE_SCALAR
                 || op == UnaryOp.LT_SCALAR || op == UnaryOp.LE_SCALAR);

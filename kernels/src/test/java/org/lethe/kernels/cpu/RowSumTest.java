@@ -29,4 +29,29 @@ class RowSumTest {
             }
         }
     }
+
+    @Test
+    void widenedAdditionsMatchTheScalarOnes() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.AVAILABLE, "the Vector API is not enabled");
+        SplittableRandom r = new SplittableRandom(8);
+        for (int n = 0; n <= 40; n++) {
+            float[] x = new float[n + 3];
+            double[] acc = new double[n];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextDouble(-1e3, 1e3);
+            }
+            for (int i = 0; i < n; i++) {
+                acc[i] = r.nextDouble(-1, 1);
+            }
+            double[] expected = acc.clone();
+            for (int i = 0; i < n; i++) {
+                expected[i] += x[3 + i];
+            }
+            int done = VectorRows.addWidened(x, 3, acc, n);
+            for (int i = done; i < n; i++) {
+                acc[i] += x[3 + i];
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, acc, 0.0, "n=" + n);
+        }
+    }
 }
