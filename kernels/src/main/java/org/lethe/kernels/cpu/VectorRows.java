@@ -9,9 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
 import org.lethe.kernels.UnaryOp;
 
 /**
- * Vector API versions of the elementwise comparisons, used when {@link VectorSupport} finds the API
- * enabled: a compare and a blend per vector, where scalar code mispredicts a branch on every other
- * element of random data. Same results as {@link UnaryOp#apply} (NaN compares false).
+ * Vector API versions of row loops, used when {@link VectorSupport} finds the API enabled, each with
+ * its scalar version's results: the elementwise comparisons (a compare and a blend per vector, where
+ * scalar code mispredicts a branch on every other element of random data; NaN compares false, as
+ * {@link UnaryOp#apply}), ReLU, sums and column sums in double, the Adam update and the LSTM cell and
+ * its adjoint.
  */
 final class VectorRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
