@@ -273,6 +273,18 @@ public abstract class BackendContractTest {
         assertTrue(e.getMessage().contains("[2, 3] [3, 2]"), e.getMessage());
     }
 
+    /** A reduction's destination has the source's rank, and each axis kept or 1 (ReduceAxes), with one message on every backend. */
+    @Test
+    void mismatchedReductionsAreRejected() {
+        View src = zeros(DType.FLOAT32, 40, 16);
+        IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
+                () -> backend.reduce(ReduceOp.SUM, src, zeros(DType.FLOAT32, 16)));
+        assertEquals("reduce: source [40, 16] and destination [16] differ in rank", rank.getMessage());
+        IllegalArgumentException axis = assertThrows(IllegalArgumentException.class,
+                () -> backend.reduce(ReduceOp.SUM, src, zeros(DType.FLOAT32, 2, 16)));
+        assertEquals("reduce: destination [2, 16] must match source [40, 16] or be 1 on each axis", axis.getMessage());
+    }
+
     @ParameterizedTest
     @EnumSource(ReduceOp.class)
     void reduceOverEverySubsetOfAxes(ReduceOp op) {

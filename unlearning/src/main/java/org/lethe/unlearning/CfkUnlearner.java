@@ -65,18 +65,32 @@ public final class CfkUnlearner implements Unlearner {
 
     @Override
     public UnlearningResult unlearn(RegressionModel original, UnlearningTask task, long seed, ProgressListener progress) {
+        return trainLast("cfk", original, task, seed, progress, config.layers(), config.learningRate(), config.epochs(),
+                config.batchSize(), student -> { });
+    }
+
+    /**
+     * The loop CF-k and EU-k share: a copy of {@code original}, changed by {@code prepare} (EU-k
+     * re-initialises its last layers), trained on the retain rows with Adam and the task loss, all
+     * but the last {@code k} layers frozen and in evaluation mode; the last epoch's weights. A
+     * {@code k} outside 1..layers is refused before anything is done.
+     */
+    static UnlearningResult trainLast(String method, RegressionModel original, UnlearningTask task, long seed,
+                                      ProgressListener progress, int k, double learningRate, int epochs, int batchSize,
+                                      java.util.function.Consumer<RegressionModel> prepare) {
         long start = System.nanoTime();
         RegressionModel student = original.deepCopy();
         List<ModelLayer> layers = ModelLayer.of(student);
-        int k = config.layers();
+        List<ModelLayer> trained = ModelLayer.last(layers, k);
+        prepare.accept(student);
         ModelLayer.freezeAllButLast(student, layers, k);
         BatchLoss loss = (b, out) -> task.loss().apply(out.prediction(), b.y());
-        long steps = TrainingLoop.run(student, task.retain(), config.epochs(), config.batchSize(),
-                new Adam(student.trainableParameters(), config.learningRate()), seed + 1, ModelLayer.hooks(loss, layers, k),
-                "cfk", progress);
+        long steps = TrainingLoop.run(student, task.retain(), epochs, batchSize,
+                new Adam(student.trainableParameters(), learningRate), seed + 1, ModelLayer.hooks(loss, layers, k), method,
+                progress);
         student.unfreeze();
         student.train();
         return new UnlearningResult(student, steps, (System.nanoTime() - start) / 1e9,
-                Map.of("trained_layers", ModelLayer.paths(ModelLayer.last(layers, k)), "layers", layers.size()));
+                Map.of("trained_layers", ModelLayer.paths(trained), "layers", layers.size()));
     }
 }

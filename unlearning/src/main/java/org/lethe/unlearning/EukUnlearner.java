@@ -1,13 +1,10 @@
 package org.lethe.unlearning;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.lethe.engine.Rng;
-import org.lethe.engine.optim.Adam;
 import org.lethe.models.Models;
 import org.lethe.models.RegressionModel;
-import org.lethe.models.train.BatchLoss;
 import org.lethe.models.train.ProgressListener;
 
 /**
@@ -81,20 +78,8 @@ public final class EukUnlearner implements Unlearner {
 
     @Override
     public UnlearningResult unlearn(RegressionModel original, UnlearningTask task, long seed, ProgressListener progress) {
-        long start = System.nanoTime();
-        RegressionModel student = original.deepCopy();
-        List<ModelLayer> layers = ModelLayer.of(student);
         int k = config.layers();
-        ModelLayer.last(layers, k); // refuses a k outside 1..layers before anything is done
-        reinitialise(student, k, seed ^ 0xE0CL);
-        ModelLayer.freezeAllButLast(student, layers, k);
-        BatchLoss loss = (b, out) -> task.loss().apply(out.prediction(), b.y());
-        long steps = TrainingLoop.run(student, task.retain(), config.epochs(), config.batchSize(),
-                new Adam(student.trainableParameters(), config.learningRate()), seed + 1, ModelLayer.hooks(loss, layers, k),
-                "euk", progress);
-        student.unfreeze();
-        student.train();
-        return new UnlearningResult(student, steps, (System.nanoTime() - start) / 1e9,
-                Map.of("trained_layers", ModelLayer.paths(ModelLayer.last(layers, k)), "layers", layers.size()));
+        return CfkUnlearner.trainLast("euk", original, task, seed, progress, k, config.learningRate(), config.epochs(),
+                config.batchSize(), student -> reinitialise(student, k, seed ^ 0xE0CL));
     }
 }

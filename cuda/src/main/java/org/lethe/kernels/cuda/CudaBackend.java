@@ -11,6 +11,7 @@ import org.lethe.kernels.Checks;
 import org.lethe.kernels.ConvGeometry;
 import org.lethe.kernels.DType;
 import org.lethe.kernels.PoolGeometry;
+import org.lethe.kernels.ReduceAxes;
 import org.lethe.kernels.ReduceOp;
 import org.lethe.kernels.UnaryOp;
 import org.lethe.kernels.View;
@@ -320,37 +321,9 @@ public final class CudaBackend implements Backend {
     public void reduce(ReduceOp op, View src, View dst) {
         long x = at(src);
         long y = at(dst);
-        int rank = src.rank();
-        if (dst.rank() != rank) {
-            throw new IllegalArgumentException("reduce: source " + Arrays.toString(src.shape()) + " and destination "
-                    + Arrays.toString(dst.shape()) + " differ in rank");
-        }
-        int kept = 0;
-        for (int d = 0; d < rank; d++) {
-            if (dst.shape()[d] == src.shape()[d]) {
-                kept++;
-            } else if (dst.shape()[d] != 1) {
-                throw new IllegalArgumentException("reduce: destination " + Arrays.toString(dst.shape())
-                        + " must match source " + Arrays.toString(src.shape()) + " or be 1 on each axis");
-            }
-        }
-        int[] keptShape = new int[kept];
-        int[] keptSrc = new int[kept];
-        int[] keptDst = new int[kept];
-        int[] redShape = new int[rank - kept];
-        int[] redSrc = new int[rank - kept];
-        for (int d = 0, k = 0, r = 0; d < rank; d++) {
-            if (dst.shape()[d] == src.shape()[d]) {
-                keptShape[k] = src.shape()[d];
-                keptSrc[k] = src.strides()[d];
-                keptDst[k++] = dst.strides()[d];
-            } else {
-                redShape[r] = src.shape()[d];
-                redSrc[r++] = src.strides()[d];
-            }
-        }
-        Layouts.Merged keptM = Layouts.merge(keptShape, new int[][] {keptSrc, keptDst});
-        Layouts.Merged redM = Layouts.merge(redShape, new int[][] {redSrc});
+        ReduceAxes axes = ReduceAxes.of(src, dst);
+        Layouts.Merged keptM = Layouts.merge(axes.keptShape(), new int[][] {axes.keptSrc(), axes.keptDst()});
+        Layouts.Merged redM = Layouts.merge(axes.redShape(), new int[][] {axes.redSrc()});
         int outputs = keptM.size();
         if (outputs == 0) {
             return;

@@ -10,6 +10,7 @@ import org.lethe.kernels.ConvGeometry;
 import org.lethe.kernels.CounterRandom;
 import org.lethe.kernels.DType;
 import org.lethe.kernels.PoolGeometry;
+import org.lethe.kernels.ReduceAxes;
 import org.lethe.kernels.ReduceOp;
 import org.lethe.kernels.UnaryOp;
 import org.lethe.kernels.View;
@@ -275,39 +276,16 @@ public final class CpuBackend implements Backend {
     public void reduce(ReduceOp op, View src, View dst) {
         CpuBuffer x = own(src);
         CpuBuffer y = own(dst);
-        int rank = src.rank();
+        ReduceAxes axes = ReduceAxes.of(src, dst);
         if (fast && op == ReduceOp.SUM && columnSum(src, dst, x, y)) {
             return;
         }
-        if (dst.rank() != rank) {
-            throw new IllegalArgumentException("reduce: source " + Arrays.toString(src.shape()) + " and destination "
-                    + Arrays.toString(dst.shape()) + " differ in rank");
-        }
-        int keptCount = 0;
-        for (int d = 0; d < rank; d++) {
-            if (dst.shape()[d] == src.shape()[d]) {
-                keptCount++;
-            } else if (dst.shape()[d] != 1) {
-                throw new IllegalArgumentException("reduce: destination " + Arrays.toString(dst.shape())
-                        + " must match source " + Arrays.toString(src.shape()) + " or be 1 on each axis");
-            }
-        }
-        final int kept = keptCount;
-        int[] keptShape = new int[kept];
-        int[] keptSrc = new int[kept];
-        int[] keptDst = new int[kept];
-        int[] redShape = new int[rank - kept];
-        int[] redSrc = new int[rank - kept];
-        for (int d = 0, k = 0, r = 0; d < rank; d++) {
-            if (dst.shape()[d] == src.shape()[d]) {
-                keptShape[k] = src.shape()[d];
-                keptSrc[k] = src.strides()[d];
-                keptDst[k++] = dst.strides()[d];
-            } else {
-                redShape[r] = src.shape()[d];
-                redSrc[r++] = src.strides()[d];
-            }
-        }
+        final int kept = axes.kept();
+        int[] keptShape = axes.keptShape();
+        int[] keptSrc = axes.keptSrc();
+        int[] keptDst = axes.keptDst();
+        int[] redShape = axes.redShape();
+        int[] redSrc = axes.redSrc();
         int outputs = View.size(keptShape);
         StridedLoop red = StridedLoop.of(redShape, redSrc);
         int rs = red.innerStride(0);
