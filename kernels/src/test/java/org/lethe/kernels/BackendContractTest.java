@@ -333,6 +333,8 @@ public abstract class BackendContractTest {
     static int[][] gemmShapes() {
         return new int[][] {{1, 1, 1, 1}, {1, 3, 4, 5}, {2, 7, 1, 9}, {3, 17, 33, 65}, {1, 130, 70, 300}, {4, 64, 48, 40},
             {2, 1, 200, 150},
+            // k = 1 (an outer product, wider than a vector) and row counts that leave partial register tiles
+            {2, 37, 1, 70}, {1, 23, 40, 100},
             {2, 9, 300, 1040}, {20, 16, 40, 30},
             // long k, narrow result: the dot-product path when b is transposed (a convolution's weight gradient)
             {16, 16, 64, 18}, {3, 13, 260, 5}, {1, 9, 67, 31}};

@@ -182,7 +182,7 @@ public final class CpuBackend implements Backend {
         StridedLoop loop = StridedLoop.of(dst.shape(), dst);
         int ys = loop.innerStride(0);
         float[] fy = ys == 1 && y instanceof CpuBuffer.F32 f ? f.data() : null;
-        parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
+        loop.inParallel(parallel, GRAIN, (off, n) -> {
             int o = off[0];
             if (fy != null) {
                 java.util.Arrays.fill(fy, o, o + n, (float) value);
@@ -191,7 +191,7 @@ public final class CpuBackend implements Backend {
             for (int i = 0; i < n; i++) {
                 y.set(o + i * ys, value);
             }
-        }));
+        });
     }
 
     @Override
@@ -203,7 +203,7 @@ public final class CpuBackend implements Backend {
         int xs = loop.innerStride(0);
         int ys = loop.innerStride(1);
         boolean typed = fast && xs == 1 && ys == 1 && x instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32;
-        parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
+        loop.inParallel(parallel, GRAIN, (off, n) -> {
             int xo = off[0];
             int yo = off[1];
             if (typed) {
@@ -213,7 +213,7 @@ public final class CpuBackend implements Backend {
             for (int i = 0; i < n; i++) {
                 y.set(yo + i * ys, x.get(xo + i * xs));
             }
-        }));
+        });
     }
 
     @Override
@@ -225,7 +225,7 @@ public final class CpuBackend implements Backend {
         int xs = loop.innerStride(0);
         int ys = loop.innerStride(1);
         boolean typed = fast && xs == 1 && ys == 1 && x instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32;
-        parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
+        loop.inParallel(parallel, GRAIN, (off, n) -> {
             int xo = off[0];
             int yo = off[1];
             if (typed) {
@@ -235,7 +235,7 @@ public final class CpuBackend implements Backend {
             for (int i = 0; i < n; i++) {
                 y.set(yo + i * ys, op.apply(x.get(xo + i * xs), scalar));
             }
-        }));
+        });
     }
 
     @Override
@@ -252,7 +252,7 @@ public final class CpuBackend implements Backend {
                 && (as | bs) == 1 && x instanceof CpuBuffer.F32 && z instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32;
         boolean select = vector && op == BinaryOp.RELU_BACKWARD && ys == 1 && as == 1 && bs == 1
                 && x instanceof CpuBuffer.F32 && z instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32;
-        parallel.forRange(loop.rows(), loop.rowsPerChunk(GRAIN), (lo, hi) -> loop.forEachRow(lo, hi, (off, n) -> {
+        loop.inParallel(parallel, GRAIN, (off, n) -> {
             int ao = off[0];
             int bo = off[1];
             int yo = off[2];
@@ -269,7 +269,7 @@ public final class CpuBackend implements Backend {
             for (int i = 0; i < n; i++) {
                 y.set(yo + i * ys, op.apply(x.get(ao + i * as), z.get(bo + i * bs)));
             }
-        }));
+        });
     }
 
     @Override

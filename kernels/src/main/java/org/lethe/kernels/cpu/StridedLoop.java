@@ -108,8 +108,28 @@ final class StridedLoop {
     }
 
     /** Rows per parallel chunk so that each chunk holds about {@code grain} elements. */
-    int rowsPerChunk(int grain) {
+    private int rowsPerChunk(int grain) {
         return Math.max(1, grain / Math.max(n, 1));
+    }
+
+    /**
+     * Runs {@code body} over every element, in parallel chunks of about {@code grain} elements, for
+     * loops whose elements are independent. Rows are grouped into chunks; a single long row (what a
+     * contiguous tensor becomes) is cut into pieces, which a chunk of rows could not do: the ReLU
+     * gradient of a convolution's output ran on one thread.
+     */
+    void inParallel(CpuParallel parallel, int grain, Row body) {
+        if (rows == 1 && n > grain) {
+            parallel.forRange(n, grain, (lo, hi) -> {
+                int[] off = new int[base.length];
+                for (int k = 0; k < off.length; k++) {
+                    off[k] = base[k] + lo * inner[k];
+                }
+                body.run(off, hi - lo);
+            });
+            return;
+        }
+        parallel.forRange(rows, rowsPerChunk(grain), (lo, hi) -> forEachRow(lo, hi, body));
     }
 
     /** Runs {@code body} on rows {@code [lo, hi)}. */

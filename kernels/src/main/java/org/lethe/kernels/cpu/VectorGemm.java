@@ -8,15 +8,21 @@ import org.lethe.kernels.View;
  * float32 matrix product with the Vector API (jdk.incubator.vector), used when {@link VectorSupport}
  * finds it enabled. The classic packed layout (Goto/BLIS): a {@code KC x NC} block of {@code b} is
  * packed into column panels of {@code NR = 2} vectors, each thread packs its rows of {@code a}
- * (scaled by alpha) into row panels of {@code MR = 4}, and a {@code 4 x 2}-vector register-blocked
- * micro-kernel accumulates with fused multiply-adds (8 accumulators; a 6 x 2 kernel with 12 ran at
- * a third of the speed on JDK 17, whose compiler then spills registers). Rows are split across threads; every element of {@code c} is accumulated in the same
+ * (scaled by alpha) into row panels of {@link #MR} rows, and an {@code MR x 2}-vector register-blocked
+ * micro-kernel accumulates with fused multiply-adds (16 accumulators on AVX-512, 8 on AVX2). The
+ * kernels keep every vector in local variables: passing one to a helper method that the compiler
+ * does not inline boxes it, and the 8 x 2 kernel then ran ten times slower. Rows are split across
+ * threads; every element of {@code c} is accumulated in the same
  * order whatever the thread count. Tested against {@link ReferenceGemm}.
  */
 final class VectorGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final int MR = 4;
+    /**
+     * Rows per register tile: 8 where vectors are 512 bits wide (AVX-512 has 32 vector registers, so
+     * 16 accumulators, two panel vectors and a broadcast fit), else 4 (16 registers on AVX2).
+     */
+    static final int MR = L >= 16 ? 8 : 4;
     static final int NR = 2 * L;
     static final int KC = 256;
     static final int NC = 32 * NR;
@@ -103,6 +109,17 @@ final class VectorGemm {
         int k = s.k();
         GemmShape.Matrix at = s.matrix(av, bv, cv, bi);
         at.scaleResult(C, m, n, beta);
+        if (k == 1 && at.bs2() == 1) {
+            // an outer product (the input gradient of a layer with one output): rows of C plus a
+            // multiple of B's one row; the same rounding as the micro-kernel (a product, then a sum)
+            CpuParallel.RangeTask rows = (lo, hi) -> outerRows(A, B, C, at, lo, hi, n, alpha);
+            if (parallel == null) {
+                rows.run(0, m);
+            } else {
+                parallel.forRange(m, Math.max(1, (1 << 14) / Math.max(1, n)), rows);
+            }
+            return;
+        }
         if (dotProductsPay(at, m, n, k)) {
             CpuParallel.RangeTask rows = (lo, hi) -> dotProducts(A, B, C, at, Math.min(m, hi * MR) - lo * MR, lo * MR, n, k,
                     alpha);
@@ -149,6 +166,10 @@ final class VectorGemm {
                 CpuParallel.RangeTask rows = (lo, hi) -> {
                     int r0 = lo * MR;
                     int mc = Math.min(m, hi * MR) - r0;
+                    if (MR == 8 && as2 == 1 && alpha == 1f && nc == NR) {
+                        productOnePanel(A, aOff + r0 * as1 + fpc, as1, mc, kc, bp, C, cOff + r0 * ldc + fjc, ldc);
+                        return;
+                    }
                     float[] ap = scratch(1, (hi - lo) * MR * kc);
                     packA(A, aOff + r0 * as1 + fpc * as2, as1, as2, mc, kc, alpha, ap);
                     float[] tile = scratch(2, MR * NR);
@@ -175,6 +196,103 @@ final class VectorGemm {
                 }
             }
         }
+    }
+
+    /**
+     * {@code C += A B} for a right operand of one whole panel and row-major rows of {@code A}
+     * ({@code lda} apart), as in a convolution's weight gradient ({@code cols @ gradOutput^T} with 32
+     * output channels): each element of {@code A} is then read once, so it is read where it lies
+     * instead of being packed first (the packing cost as much as the product). The last rows, short of
+     * a tile, are packed.
+     */
+    private static void productOnePanel(float[] A, int aOff, int lda, int mc, int kc, float[] bp, float[] C, int cOff,
+                                        int ldc) {
+        int whole = mc / MR * MR;
+        for (int ir = 0; ir < whole; ir += MR) {
+            microAddRows8(kc, A, aOff + ir * lda, lda, bp, C, cOff + ir * ldc, ldc);
+        }
+        if (whole < mc) {
+            float[] ap = scratch(1, MR * kc);
+            packA(A, aOff + whole * lda, lda, 1, mc - whole, kc, 1f, ap);
+            float[] tile = scratch(2, MR * NR);
+            micro(kc, ap, 0, bp, 0, NR, tile);
+            addPart(tile, C, cOff + whole * ldc, ldc, mc - whole, NR);
+        }
+    }
+
+    /**
+     * {@link #microAdd8} reading eight rows of {@code A} where they lie ({@code lda} apart) instead of
+     * a packed panel; the same operations in the same order.
+     */
+    private static void microAddRows8(int kc, float[] A, int a0, int lda, float[] bp, float[] C, int co, int ldc) {
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        FloatVector c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a = FloatVector.broadcast(S, A[a0 + p]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, A[a1 + p]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, A[a2 + p]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, A[a3 + p]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, A[a4 + p]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, A[a5 + p]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, A[a6 + p]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, A[a7 + p]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        FloatVector.fromArray(S, C, co).add(c00).intoArray(C, co);
+        FloatVector.fromArray(S, C, co + L).add(c01).intoArray(C, co + L);
+        FloatVector.fromArray(S, C, co + ldc).add(c10).intoArray(C, co + ldc);
+        FloatVector.fromArray(S, C, co + ldc + L).add(c11).intoArray(C, co + ldc + L);
+        FloatVector.fromArray(S, C, co + 2 * ldc).add(c20).intoArray(C, co + 2 * ldc);
+        FloatVector.fromArray(S, C, co + 2 * ldc + L).add(c21).intoArray(C, co + 2 * ldc + L);
+        FloatVector.fromArray(S, C, co + 3 * ldc).add(c30).intoArray(C, co + 3 * ldc);
+        FloatVector.fromArray(S, C, co + 3 * ldc + L).add(c31).intoArray(C, co + 3 * ldc + L);
+        FloatVector.fromArray(S, C, co + 4 * ldc).add(c40).intoArray(C, co + 4 * ldc);
+        FloatVector.fromArray(S, C, co + 4 * ldc + L).add(c41).intoArray(C, co + 4 * ldc + L);
+        FloatVector.fromArray(S, C, co + 5 * ldc).add(c50).intoArray(C, co + 5 * ldc);
+        FloatVector.fromArray(S, C, co + 5 * ldc + L).add(c51).intoArray(C, co + 5 * ldc + L);
+        FloatVector.fromArray(S, C, co + 6 * ldc).add(c60).intoArray(C, co + 6 * ldc);
+        FloatVector.fromArray(S, C, co + 6 * ldc + L).add(c61).intoArray(C, co + 6 * ldc + L);
+        FloatVector.fromArray(S, C, co + 7 * ldc).add(c70).intoArray(C, co + 7 * ldc);
+        FloatVector.fromArray(S, C, co + 7 * ldc + L).add(c71).intoArray(C, co + 7 * ldc + L);
     }
 
     /**
@@ -237,6 +355,27 @@ final class VectorGemm {
             addFull(tile, C, co, ldc);
         } else {
             addPart(tile, C, co, ldc, rows, cols);
+        }
+    }
+
+    /** Rows {@code [lo, hi)} of {@code C += alpha * a b} for {@code k = 1} and a unit-stride row of {@code b}. */
+    private static void outerRows(float[] A, float[] B, float[] C, GemmShape.Matrix at, int lo, int hi, int n, float alpha) {
+        int nv = n - n % L;
+        int b0 = at.bOff();
+        // + 0: the micro-kernel's accumulators start at +0, which turns a product of -0 into +0
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = lo; i < hi; i++) {
+            float a = A[at.aOff() + i * at.as1()];
+            float u = alpha == 1f ? a : alpha * a;
+            FloatVector uv = FloatVector.broadcast(S, u);
+            int c0 = at.cOff() + i * at.ldc();
+            int j = 0;
+            for (; j < nv; j += L) {
+                FloatVector.fromArray(S, C, c0 + j).add(uv.fma(FloatVector.fromArray(S, B, b0 + j), zero)).intoArray(C, c0 + j);
+            }
+            for (; j < n; j++) {
+                C[c0 + j] += u * B[b0 + j] + 0f;
+            }
         }
     }
 
@@ -369,22 +508,12 @@ final class VectorGemm {
             int rows = Math.min(MR, mc - i0);
             int dst = r * MR * kc;
             if (rows == MR) {
-                // a whole panel: four rows unrolled, and no product when alpha is 1 (1 * x is x exactly)
+                // a whole panel: rows unrolled, and no product when alpha is 1 (1 * x is x exactly)
                 int s0 = off + i0 * as1;
-                if (alpha == 1f) {
-                    for (int p = 0, d = dst, q = s0; p < kc; p++, d += MR, q += as2) {
-                        ap[d] = A[q];
-                        ap[d + 1] = A[q + as1];
-                        ap[d + 2] = A[q + 2 * as1];
-                        ap[d + 3] = A[q + 3 * as1];
-                    }
+                if (MR == 8) {
+                    packWhole8(A, s0, as1, as2, kc, alpha, ap, dst);
                 } else {
-                    for (int p = 0, d = dst, q = s0; p < kc; p++, d += MR, q += as2) {
-                        ap[d] = alpha * A[q];
-                        ap[d + 1] = alpha * A[q + as1];
-                        ap[d + 2] = alpha * A[q + 2 * as1];
-                        ap[d + 3] = alpha * A[q + 3 * as1];
-                    }
+                    packWhole4(A, s0, as1, as2, kc, alpha, ap, dst);
                 }
                 continue;
             }
@@ -397,6 +526,50 @@ final class VectorGemm {
                 for (int ii = rows; ii < MR; ii++) {
                     ap[d + ii] = 0f;
                 }
+            }
+        }
+    }
+
+    private static void packWhole4(float[] A, int s0, int as1, int as2, int kc, float alpha, float[] ap, int dst) {
+        if (alpha == 1f) {
+            for (int p = 0, d = dst, q = s0; p < kc; p++, d += 4, q += as2) {
+                ap[d] = A[q];
+                ap[d + 1] = A[q + as1];
+                ap[d + 2] = A[q + 2 * as1];
+                ap[d + 3] = A[q + 3 * as1];
+            }
+        } else {
+            for (int p = 0, d = dst, q = s0; p < kc; p++, d += 4, q += as2) {
+                ap[d] = alpha * A[q];
+                ap[d + 1] = alpha * A[q + as1];
+                ap[d + 2] = alpha * A[q + 2 * as1];
+                ap[d + 3] = alpha * A[q + 3 * as1];
+            }
+        }
+    }
+
+    private static void packWhole8(float[] A, int s0, int as1, int as2, int kc, float alpha, float[] ap, int dst) {
+        if (alpha == 1f) {
+            for (int p = 0, d = dst, q = s0; p < kc; p++, d += 8, q += as2) {
+                ap[d] = A[q];
+                ap[d + 1] = A[q + as1];
+                ap[d + 2] = A[q + 2 * as1];
+                ap[d + 3] = A[q + 3 * as1];
+                ap[d + 4] = A[q + 4 * as1];
+                ap[d + 5] = A[q + 5 * as1];
+                ap[d + 6] = A[q + 6 * as1];
+                ap[d + 7] = A[q + 7 * as1];
+            }
+        } else {
+            for (int p = 0, d = dst, q = s0; p < kc; p++, d += 8, q += as2) {
+                ap[d] = alpha * A[q];
+                ap[d + 1] = alpha * A[q + as1];
+                ap[d + 2] = alpha * A[q + 2 * as1];
+                ap[d + 3] = alpha * A[q + 3 * as1];
+                ap[d + 4] = alpha * A[q + 4 * as1];
+                ap[d + 5] = alpha * A[q + 5 * as1];
+                ap[d + 6] = alpha * A[q + 6 * as1];
+                ap[d + 7] = alpha * A[q + 7 * as1];
             }
         }
     }
@@ -419,6 +592,81 @@ final class VectorGemm {
      * not intrinsified, which is many times slower.
      */
     private static void microAdd(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] C, int co, int ldc) {
+        if (MR == 8) {
+            microAdd8(kc, ap, ao, bp, bo, ldb, C, co, ldc);
+        } else {
+            microAdd4(kc, ap, ao, bp, bo, ldb, C, co, ldc);
+        }
+    }
+
+    /** {@link #microAdd} with 8 x 2 vector accumulators. */
+    private static void microAdd8(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] C, int co, int ldc) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        FloatVector c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * ldb;
+            int ai = ao + p * 8;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        FloatVector.fromArray(S, C, co).add(c00).intoArray(C, co);
+        FloatVector.fromArray(S, C, co + L).add(c01).intoArray(C, co + L);
+        FloatVector.fromArray(S, C, co + ldc).add(c10).intoArray(C, co + ldc);
+        FloatVector.fromArray(S, C, co + ldc + L).add(c11).intoArray(C, co + ldc + L);
+        FloatVector.fromArray(S, C, co + 2 * ldc).add(c20).intoArray(C, co + 2 * ldc);
+        FloatVector.fromArray(S, C, co + 2 * ldc + L).add(c21).intoArray(C, co + 2 * ldc + L);
+        FloatVector.fromArray(S, C, co + 3 * ldc).add(c30).intoArray(C, co + 3 * ldc);
+        FloatVector.fromArray(S, C, co + 3 * ldc + L).add(c31).intoArray(C, co + 3 * ldc + L);
+        FloatVector.fromArray(S, C, co + 4 * ldc).add(c40).intoArray(C, co + 4 * ldc);
+        FloatVector.fromArray(S, C, co + 4 * ldc + L).add(c41).intoArray(C, co + 4 * ldc + L);
+        FloatVector.fromArray(S, C, co + 5 * ldc).add(c50).intoArray(C, co + 5 * ldc);
+        FloatVector.fromArray(S, C, co + 5 * ldc + L).add(c51).intoArray(C, co + 5 * ldc + L);
+        FloatVector.fromArray(S, C, co + 6 * ldc).add(c60).intoArray(C, co + 6 * ldc);
+        FloatVector.fromArray(S, C, co + 6 * ldc + L).add(c61).intoArray(C, co + 6 * ldc + L);
+        FloatVector.fromArray(S, C, co + 7 * ldc).add(c70).intoArray(C, co + 7 * ldc);
+        FloatVector.fromArray(S, C, co + 7 * ldc + L).add(c71).intoArray(C, co + 7 * ldc + L);
+    }
+
+    /** {@link #microAdd} with 4 x 2 vector accumulators. */
+    private static void microAdd4(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] C, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -429,7 +677,7 @@ final class VectorGemm {
         FloatVector c31 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * ldb;
-            int ai = ao + p * MR;
+            int ai = ao + p * 4;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
