@@ -166,10 +166,6 @@ final class VectorGemm {
                 CpuParallel.RangeTask rows = (lo, hi) -> {
                     int r0 = lo * MR;
                     int mc = Math.min(m, hi * MR) - r0;
-                    if (MR == 8 && as2 == 1 && alpha == 1f && nc == NR) {
-                        productOnePanel(A, aOff + r0 * as1 + fpc, as1, mc, kc, bp, C, cOff + r0 * ldc + fjc, ldc);
-                        return;
-                    }
                     float[] ap = scratch(1, (hi - lo) * MR * kc);
                     packA(A, aOff + r0 * as1 + fpc * as2, as1, as2, mc, kc, alpha, ap);
                     float[] tile = scratch(2, MR * NR);
@@ -196,103 +192,6 @@ final class VectorGemm {
                 }
             }
         }
-    }
-
-    /**
-     * {@code C += A B} for a right operand of one whole panel and row-major rows of {@code A}
-     * ({@code lda} apart), as in a convolution's weight gradient ({@code cols @ gradOutput^T} with 32
-     * output channels): each element of {@code A} is then read once, so it is read where it lies
-     * instead of being packed first (the packing cost as much as the product). The last rows, short of
-     * a tile, are packed.
-     */
-    private static void productOnePanel(float[] A, int aOff, int lda, int mc, int kc, float[] bp, float[] C, int cOff,
-                                        int ldc) {
-        int whole = mc / MR * MR;
-        for (int ir = 0; ir < whole; ir += MR) {
-            microAddRows8(kc, A, aOff + ir * lda, lda, bp, C, cOff + ir * ldc, ldc);
-        }
-        if (whole < mc) {
-            float[] ap = scratch(1, MR * kc);
-            packA(A, aOff + whole * lda, lda, 1, mc - whole, kc, 1f, ap);
-            float[] tile = scratch(2, MR * NR);
-            micro(kc, ap, 0, bp, 0, NR, tile);
-            addPart(tile, C, cOff + whole * ldc, ldc, mc - whole, NR);
-        }
-    }
-
-    /**
-     * {@link #microAdd8} reading eight rows of {@code A} where they lie ({@code lda} apart) instead of
-     * a packed panel; the same operations in the same order.
-     */
-    private static void microAddRows8(int kc, float[] A, int a0, int lda, float[] bp, float[] C, int co, int ldc) {
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        int a4 = a3 + lda;
-        int a5 = a4 + lda;
-        int a6 = a5 + lda;
-        int a7 = a6 + lda;
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S);
-        FloatVector c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S);
-        FloatVector c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S);
-        FloatVector c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S);
-        FloatVector c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bi = p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a = FloatVector.broadcast(S, A[a0 + p]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, A[a1 + p]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, A[a2 + p]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, A[a3 + p]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, A[a4 + p]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, A[a5 + p]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(S, A[a6 + p]);
-            c60 = a.fma(b0, c60);
-            c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(S, A[a7 + p]);
-            c70 = a.fma(b0, c70);
-            c71 = a.fma(b1, c71);
-        }
-        FloatVector.fromArray(S, C, co).add(c00).intoArray(C, co);
-        FloatVector.fromArray(S, C, co + L).add(c01).intoArray(C, co + L);
-        FloatVector.fromArray(S, C, co + ldc).add(c10).intoArray(C, co + ldc);
-        FloatVector.fromArray(S, C, co + ldc + L).add(c11).intoArray(C, co + ldc + L);
-        FloatVector.fromArray(S, C, co + 2 * ldc).add(c20).intoArray(C, co + 2 * ldc);
-        FloatVector.fromArray(S, C, co + 2 * ldc + L).add(c21).intoArray(C, co + 2 * ldc + L);
-        FloatVector.fromArray(S, C, co + 3 * ldc).add(c30).intoArray(C, co + 3 * ldc);
-        FloatVector.fromArray(S, C, co + 3 * ldc + L).add(c31).intoArray(C, co + 3 * ldc + L);
-        FloatVector.fromArray(S, C, co + 4 * ldc).add(c40).intoArray(C, co + 4 * ldc);
-        FloatVector.fromArray(S, C, co + 4 * ldc + L).add(c41).intoArray(C, co + 4 * ldc + L);
-        FloatVector.fromArray(S, C, co + 5 * ldc).add(c50).intoArray(C, co + 5 * ldc);
-        FloatVector.fromArray(S, C, co + 5 * ldc + L).add(c51).intoArray(C, co + 5 * ldc + L);
-        FloatVector.fromArray(S, C, co + 6 * ldc).add(c60).intoArray(C, co + 6 * ldc);
-        FloatVector.fromArray(S, C, co + 6 * ldc + L).add(c61).intoArray(C, co + 6 * ldc + L);
-        FloatVector.fromArray(S, C, co + 7 * ldc).add(c70).intoArray(C, co + 7 * ldc);
-        FloatVector.fromArray(S, C, co + 7 * ldc + L).add(c71).intoArray(C, co + 7 * ldc + L);
     }
 
     /**
