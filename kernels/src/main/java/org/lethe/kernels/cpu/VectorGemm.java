@@ -383,6 +383,24 @@ final class VectorGemm {
             int j0 = q * NR;
             int cols = Math.min(NR, nc - j0);
             int dst = bpOff + q * NR * kc;
+            if (cols == NR && bs2 == 1) {
+                // a whole panel of unit-stride rows: two vectors a row
+                for (int p = 0, src = off + j0, d = dst; p < kc; p++, src += bs1, d += NR) {
+                    FloatVector.fromArray(S, B, src).intoArray(bp, d);
+                    FloatVector.fromArray(S, B, src + L).intoArray(bp, d + L);
+                }
+                continue;
+            }
+            if (cols == NR && bs1 == 1) {
+                // a whole panel of a transposed operand: each column runs along p where it lies
+                for (int jj = 0; jj < NR; jj++) {
+                    int src = off + (j0 + jj) * bs2;
+                    for (int p = 0, d = dst + jj; p < kc; p++, d += NR) {
+                        bp[d] = B[src + p];
+                    }
+                }
+                continue;
+            }
             for (int p = 0; p < kc; p++) {
                 int src = off + p * bs1 + j0 * bs2;
                 int d = dst + p * NR;
