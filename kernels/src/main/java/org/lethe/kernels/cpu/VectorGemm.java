@@ -377,6 +377,20 @@ final class VectorGemm {
         return s;
     }
 
+    private static final ThreadLocal<int[]> COLUMN_OFFSETS = ThreadLocal.withInitial(() -> new int[NR + 1]);
+
+    /** {@code jj * stride} for {@code jj < NR} (the thread's array, rebuilt when the stride changes). */
+    private static int[] columnOffsets(int stride) {
+        int[] map = COLUMN_OFFSETS.get();
+        if (map[NR] != stride || map[1] != stride) {
+            for (int jj = 0; jj < NR; jj++) {
+                map[jj] = jj * stride;
+            }
+            map[NR] = stride;
+        }
+        return map;
+    }
+
     /** b[p, j] for p < kc, j < nc into NR-wide column panels: panel q holds bp[q*NR*kc + p*NR + jj]; zero-padded. */
     static void packB(float[] B, int off, int bs1, int bs2, int kc, int nc, float[] bp, int bpOff) {
         for (int q = 0; q * NR < nc; q++) {
@@ -392,12 +406,12 @@ final class VectorGemm {
                 continue;
             }
             if (cols == NR && bs1 == 1) {
-                // a whole panel of a transposed operand: each column runs along p where it lies
-                for (int jj = 0; jj < NR; jj++) {
-                    int src = off + (j0 + jj) * bs2;
-                    for (int p = 0, d = dst + jj; p < kc; p++, d += NR) {
-                        bp[d] = B[src + p];
-                    }
+                // a whole panel of a transposed operand: each row of the panel gathered, two vectors
+                // (twice as fast as element by element, in-process on 256 x 256)
+                int[] map = columnOffsets(bs2);
+                for (int p = 0, src = off + j0 * bs2, d = dst; p < kc; p++, src++, d += NR) {
+                    FloatVector.fromArray(S, B, src, map, 0).intoArray(bp, d);
+                    FloatVector.fromArray(S, B, src, map, L).intoArray(bp, d + L);
                 }
                 continue;
             }
