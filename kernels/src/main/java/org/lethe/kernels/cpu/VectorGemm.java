@@ -397,14 +397,6 @@ final class VectorGemm {
             int j0 = q * NR;
             int cols = Math.min(NR, nc - j0);
             int dst = bpOff + q * NR * kc;
-            if (cols == NR && bs2 == 1) {
-                // a whole panel of unit-stride rows: two vectors a row
-                for (int p = 0, src = off + j0, d = dst; p < kc; p++, src += bs1, d += NR) {
-                    FloatVector.fromArray(S, B, src).intoArray(bp, d);
-                    FloatVector.fromArray(S, B, src + L).intoArray(bp, d + L);
-                }
-                continue;
-            }
             if (cols == NR && bs1 == 1) {
                 // a whole panel of a transposed operand: each row of the panel gathered, two vectors
                 // (twice as fast as element by element, in-process on 256 x 256)
