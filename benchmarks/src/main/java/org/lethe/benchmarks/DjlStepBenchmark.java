@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * its PyTorch 2.7.1 engine (libtorch, CPU), run offline from the native jar on the classpath. The
  * setup (seeded) checks that ten steps lower the loss. {@link #baseline} is the forward pass alone.
  */
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true"})
+@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g", "-XX:+UseParallelGC", "--add-modules", "jdk.incubator.vector"},
+        jvmArgsAppend = {"-Dai.djl.offline=true"})
 public class DjlStepBenchmark extends BaseBenchmark {
     @Param({"mlp", "cnn", "lstm"})
     public String workload;
