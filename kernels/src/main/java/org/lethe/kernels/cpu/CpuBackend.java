@@ -353,7 +353,11 @@ public final class CpuBackend implements Backend {
         }
         float[] a = fx.data();
         float[] out = fy.data();
-        parallel.forRange(cols, Math.max(8, GRAIN / Math.max(1, rows)), (lo, hi) -> {
+        parallel.forRange(cols, Math.max(8, GRAIN / Math.max(1, rows)), (lo0, hi) -> {
+            int lo = vector ? VectorRows.columnSums(a, src.offset(), cols, rows, lo0, hi, out, dst.offset()) : lo0;
+            if (lo == hi) {
+                return;
+            }
             double[] acc = new double[hi - lo];
             for (int r = 0; r < rows; r++) {
                 int base = src.offset() + r * cols;
