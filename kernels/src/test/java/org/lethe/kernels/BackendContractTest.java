@@ -335,6 +335,8 @@ public abstract class BackendContractTest {
             {2, 1, 200, 150},
             // k = 1 (an outer product, wider than a vector) and row counts that leave partial register tiles
             {2, 37, 1, 70}, {1, 23, 40, 100},
+            // few rows, a long k and many column panels: split by columns across threads
+            {1, 20, 600, 150},
             {2, 9, 300, 1040}, {20, 16, 40, 30},
             // long k, narrow result: the dot-product path when b is transposed (a convolution's weight gradient)
             {16, 16, 64, 18}, {3, 13, 260, 5}, {1, 9, 67, 31}};

@@ -153,9 +153,27 @@ final class VectorGemm {
      */
     static void product(CpuParallel parallel, float[] A, int aOff, int as1, int as2, float[] C, int cOff, int ldc, int m,
                         int n, int k, float alpha, Panels source) {
+        int colPanels = (n + NR - 1) / NR;
+        if (parallel != null && parallel.threads() > 1 && k > KC && (m + MR - 1) / MR <= colPanels
+                && colPanels >= 2 * parallel.threads()) {
+            // Few rows and a long k (an LSTM's recurrent weight gradient, [64 x 3072] x [3072 x 256]): each
+            // thread takes whole column panels and all of k, packing its own panels and all of A. Split by
+            // rows, every block of k cost two rounds of synchronisation, where the threads waited for
+            // each other a sixth of the LSTM step.
+            int perThread = (colPanels + parallel.threads() - 1) / parallel.threads();
+            parallel.forRange(colPanels, perThread, (lo, hi) -> productColumns(null, A, aOff, as1, as2, C, cOff, ldc, m,
+                    lo * NR, Math.min(n, hi * NR), k, alpha, source));
+            return;
+        }
+        productColumns(parallel, A, aOff, as1, as2, C, cOff, ldc, m, 0, n, k, alpha, source);
+    }
+
+    /** {@link #product} for the columns {@code [j0, j1)}. */
+    private static void productColumns(CpuParallel parallel, float[] A, int aOff, int as1, int as2, float[] C, int cOff,
+                                       int ldc, int m, int j0, int j1, int k, float alpha, Panels source) {
         int panels = (m + MR - 1) / MR;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
             int ncPadded = (nc + NR - 1) / NR * NR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
