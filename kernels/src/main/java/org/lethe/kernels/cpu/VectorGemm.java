@@ -213,14 +213,15 @@ final class VectorGemm {
     }
 
     /**
-     * The right operand's panels for columns {@code [jc, jc+nc)}: on the calling thread when small,
-     * else split by whole panels across the threads (a long product, such as an LSTM's recurrent weight
-     * gradient over all steps, packed a 256 x 256 block at a time on one thread while the other
-     * waited). Each panel is written by one thread, wherever it runs.
+     * The right operand's panels for columns {@code [jc, jc+nc)}: on the calling thread when smaller
+     * than 256 x 1024, else split by whole panels across the threads. (For the MLP's 256 x 256 blocks,
+     * splitting cost an extra synchronisation and left each thread reading the other's panels: in
+     * alternating runs of its products on two threads, packing on one thread was as fast or faster.)
+     * Each panel is written by one thread, wherever it runs.
      */
     private static void packPanels(CpuParallel parallel, Panels source, int pc, int kc, int jc, int nc, float[] bp) {
         int panels = (nc + NR - 1) / NR;
-        if (parallel == null || panels < 2 || (long) kc * nc < 1 << 16) {
+        if (parallel == null || panels < 2 || (long) kc * nc < 1 << 18) {
             source.pack(pc, kc, jc, nc, bp, 0);
             return;
         }

@@ -44,8 +44,8 @@ class ThreadIndependenceTest {
     void gemmIsThreadIndependent() {
         same((b, v) -> b.gemm(v[0], v[1], v[2], 1, 0), new int[] {1, 300, 257}, new int[] {1, 257, 190}, new int[] {1, 300, 190});
         same((b, v) -> b.gemm(v[0], v[1], v[2], 1, 0), new int[] {8, 30, 57}, new int[] {8, 57, 90}, new int[] {8, 30, 90});
-        // 256 x 260 blocks of B: packed by all threads, a panel each (the last one partial)
-        same((b, v) -> b.gemm(v[0], v[1], v[2], 1, 0), new int[] {1, 70, 300}, new int[] {1, 300, 260}, new int[] {1, 70, 260});
+        // 256 x 1024 blocks of B: packed by all threads, a panel each (then a partial block of 6 columns)
+        same((b, v) -> b.gemm(v[0], v[1], v[2], 1, 0), new int[] {1, 70, 300}, new int[] {1, 300, 1030}, new int[] {1, 70, 1030});
         // 64 rows, k of 3 blocks, 8 column panels: split by columns (an LSTM's recurrent weight gradient)
         same((b, v) -> b.gemm(v[0], v[1], v[2], 1, 0), new int[] {1, 64, 700}, new int[] {1, 700, 256}, new int[] {1, 64, 256});
         same((b, v) -> b.gemm(v[0], v[1], v[2], 1, 1), new int[] {1, 30, 520}, new int[] {1, 520, 230}, new int[] {1, 30, 230});
