@@ -44,50 +44,33 @@ final class CpuPooling {
         int w = g.width();
         int outW = g.outW();
         for (int y = 0; y < g.outH(); y++) {
+            int row = base + 2 * y * w;
             int o = ob + y * outW;
             for (int xx = 0; xx < outW; xx++) {
-                maxCorner(x, base, 2 * y * w + 2 * xx, w, out, idx, o + xx);
+                int q = row + 2 * xx;
+                // "+ 0f" turns -0 into +0, so that equal values compare equal below
+                float a = x[q] + 0f;
+                float b = x[q + 1] + 0f;
+                float c = x[q + w] + 0f;
+                float d = x[q + w + 1] + 0f;
+                int p = 2 * y * w + 2 * xx;
+                if (!(Math.abs(a + b + c + d) <= Float.MAX_VALUE)) {
+                    // a NaN or an infinity (or a sum that overflows): the exact rule, rarely taken
+                    int arg = argmaxOfFour(a, b, c, d, p, w);
+                    out[o + xx] = x[base + arg];
+                    idx[o + xx] = arg;
+                    continue;
+                }
+                // The first maximum in row-major order (a, b, c, d), without branches: for finite
+                // values the sign bit of u - v is set exactly when v > u. Ternaries on data-dependent
+                // comparisons compile to branches that mispredict on ReLU outputs (4x slower).
+                int right1 = Float.floatToRawIntBits(a - b) >>> 31;
+                int right2 = Float.floatToRawIntBits(c - d) >>> 31;
+                int lower = Float.floatToRawIntBits(Math.max(a, b) - Math.max(c, d)) >>> 31;
+                int arg = p + lower * (w + right2) + (1 - lower) * right1;
+                out[o + xx] = x[base + arg];
+                idx[o + xx] = arg;
             }
-        }
-    }
-
-    /** The 2x2 window whose top-left corner is at {@code p} in the plane at {@code base}, into {@code out[at]} and {@code idx[at]}. */
-    static void maxCorner(float[] x, int base, int p, int w, float[] out, float[] idx, int at) {
-        int q = base + p;
-        // "+ 0f" turns -0 into +0, so that equal values compare equal below
-        float a = x[q] + 0f;
-        float b = x[q + 1] + 0f;
-        float c = x[q + w] + 0f;
-        float d = x[q + w + 1] + 0f;
-        if (!(Math.abs(a + b + c + d) <= Float.MAX_VALUE)) {
-            // a NaN or an infinity (or a sum that overflows): the exact rule, rarely taken
-            int arg = argmaxOfFour(a, b, c, d, p, w);
-            out[at] = x[base + arg];
-            idx[at] = arg;
-            return;
-        }
-        // The first maximum in row-major order (a, b, c, d), without branches: for finite
-        // values the sign bit of u - v is set exactly when v > u. Ternaries on data-dependent
-        // comparisons compile to branches that mispredict on ReLU outputs (4x slower).
-        int right1 = Float.floatToRawIntBits(a - b) >>> 31;
-        int right2 = Float.floatToRawIntBits(c - d) >>> 31;
-        int lower = Float.floatToRawIntBits(Math.max(a, b) - Math.max(c, d)) >>> 31;
-        int arg = p + lower * (w + right2) + (1 - lower) * right1;
-        out[at] = x[base + arg];
-        idx[at] = arg;
-    }
-
-    /** Each output's window corner in its input plane ({@code 2y * width + 2x} at {@code y * outW + x}), as ints and floats. */
-    record Corners(int[] at, float[] atF) {
-        static Corners of(PoolGeometry g) {
-            int n = g.outH() * g.outW();
-            int[] at = new int[n];
-            float[] atF = new float[n];
-            for (int o = 0; o < n; o++) {
-                at[o] = 2 * (o / g.outW()) * g.width() + 2 * (o % g.outW());
-                atF[o] = at[o];
-            }
-            return new Corners(at, atF);
         }
     }
 
@@ -118,27 +101,21 @@ final class CpuPooling {
         return d > m ? p + w + 1 : arg;
     }
 
-    static void maxForward(CpuParallel parallel, boolean vector, PoolGeometry g, CpuBuffer in, View input, CpuBuffer out,
-                           View output, CpuBuffer ind, View indices) {
+    static void maxForward(CpuParallel parallel, PoolGeometry g, CpuBuffer in, View input, CpuBuffer out, View output,
+                           CpuBuffer ind, View indices) {
         Checks.pooling("max_pool2d", g, input, output);
         Checks.pooling("max_pool2d", g, input, indices);
         int plane = g.height() * g.width();
         int outPlane = g.outH() * g.outW();
         boolean fast = twoByTwo(g) && in instanceof CpuBuffer.F32 && out instanceof CpuBuffer.F32 && ind instanceof CpuBuffer.F32;
-        Corners corners = fast && vector && outPlane >= VectorPooling.width() ? Corners.of(g) : null;
         parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
                 int base = input.offset() + p * plane;
                 int ob = output.offset() + p * outPlane;
                 int ib = indices.offset() + p * outPlane;
                 if (fast && ib == ob) {
-                    if (corners != null) {
-                        VectorPooling.maxTwoByTwo(g, corners, ((CpuBuffer.F32) in).data(), base, ((CpuBuffer.F32) out).data(),
-                                ((CpuBuffer.F32) ind).data(), ob);
-                    } else {
-                        maxTwoByTwo(g, ((CpuBuffer.F32) in).data(), base, ((CpuBuffer.F32) out).data(),
-                                ((CpuBuffer.F32) ind).data(), ob);
-                    }
+                    maxTwoByTwo(g, ((CpuBuffer.F32) in).data(), base, ((CpuBuffer.F32) out).data(),
+                            ((CpuBuffer.F32) ind).data(), ob);
                     continue;
                 }
                 for (int y = 0; y < g.outH(); y++) {

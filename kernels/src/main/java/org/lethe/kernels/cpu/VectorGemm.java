@@ -8,21 +8,24 @@ import org.lethe.kernels.View;
  * float32 matrix product with the Vector API (jdk.incubator.vector), used when {@link VectorSupport}
  * finds it enabled. The classic packed layout (Goto/BLIS): a {@code KC x NC} block of {@code b} is
  * packed into column panels of {@code NR = 2} vectors, each thread packs its rows of {@code a}
- * (scaled by alpha) into row panels of {@link #MR} rows, and an {@code MR x 2}-vector register-blocked
- * micro-kernel accumulates with fused multiply-adds (16 accumulators on AVX-512, 8 on AVX2). The
- * kernels keep every vector in local variables: passing one to a helper method that the compiler
- * does not inline boxes it, and the 8 x 2 kernel then ran ten times slower. Rows are split across
- * threads; every element of {@code c} is accumulated in the same
- * order whatever the thread count. Tested against {@link ReferenceGemm}.
+ * (scaled by alpha) into row panels of {@link #MR} rows, and a {@code 4 x 2}-vector register-blocked
+ * micro-kernel accumulates with fused multiply-adds (8 accumulators). The kernels keep every vector
+ * in local variables: passing one to a helper method that the compiler does not inline boxes it (an
+ * 8 x 2 kernel written that way ran ten times slower). Rows are split across threads; every element
+ * of {@code c} is accumulated in the same order whatever the thread count. Tested against
+ * {@link ReferenceGemm}.
  */
 final class VectorGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     /**
-     * Rows per register tile: 8 where vectors are 512 bits wide (AVX-512 has 32 vector registers, so
-     * 16 accumulators, two panel vectors and a broadcast fit), else 4 (16 registers on AVX2).
+     * Rows per register tile. An 8-row tile (16 accumulators on AVX-512) ran large products 1.2-1.5
+     * times as fast, alone; but in a training step the JIT, whose type profile of
+     * {@code FloatVector.intoArray} had also seen the half-width vectors of {@link VectorRows}, left
+     * some of its sixteen stores to C unintrinsified and boxed them: a megabyte of garbage per MLP step,
+     * and a slower step. Kept at 4 (docs/performance.md).
      */
-    static final int MR = L >= 16 ? 8 : 4;
+    static final int MR = 4;
     static final int NR = 2 * L;
     static final int KC = 256;
     static final int NC = 32 * NR;
@@ -396,20 +399,6 @@ final class VectorGemm {
         return s;
     }
 
-    private static final ThreadLocal<int[]> COLUMN_OFFSETS = ThreadLocal.withInitial(() -> new int[NR + 1]);
-
-    /** {@code jj * stride} for {@code jj < NR} (the thread's array, rebuilt when the stride changes). */
-    private static int[] columnOffsets(int stride) {
-        int[] map = COLUMN_OFFSETS.get();
-        if (map[NR] != stride || map[1] != stride) {
-            for (int jj = 0; jj < NR; jj++) {
-                map[jj] = jj * stride;
-            }
-            map[NR] = stride;
-        }
-        return map;
-    }
-
     /** b[p, j] for p < kc, j < nc into NR-wide column panels: panel q holds bp[q*NR*kc + p*NR + jj]; zero-padded. */
     static void packB(float[] B, int off, int bs1, int bs2, int kc, int nc, float[] bp, int bpOff) {
         for (int q = 0; q * NR < nc; q++) {
@@ -417,12 +406,14 @@ final class VectorGemm {
             int cols = Math.min(NR, nc - j0);
             int dst = bpOff + q * NR * kc;
             if (cols == NR && bs1 == 1) {
-                // a whole panel of a transposed operand: each row of the panel gathered, two vectors
-                // (twice as fast as element by element, in-process on 256 x 256)
-                int[] map = columnOffsets(bs2);
-                for (int p = 0, src = off + j0 * bs2, d = dst; p < kc; p++, src++, d += NR) {
-                    FloatVector.fromArray(S, B, src, map, 0).intoArray(bp, d);
-                    FloatVector.fromArray(S, B, src, map, L).intoArray(bp, d + L);
+                // a whole panel of a transposed operand: each column runs along p where it lies
+                // (1.3 times as fast as row by row in-process on 256 x 256; gathering a row of the
+                // panel as a vector was faster still but allocates on JDK 17, a megabyte per MLP step)
+                for (int jj = 0; jj < NR; jj++) {
+                    int src = off + (j0 + jj) * bs2;
+                    for (int p = 0, d = dst + jj; p < kc; p++, d += NR) {
+                        bp[d] = B[src + p];
+                    }
                 }
                 continue;
             }
@@ -452,11 +443,7 @@ final class VectorGemm {
             if (rows == MR) {
                 // a whole panel: rows unrolled, and no product when alpha is 1 (1 * x is x exactly)
                 int s0 = off + i0 * as1;
-                if (MR == 8) {
-                    packWhole8(A, s0, as1, as2, kc, alpha, ap, dst);
-                } else {
-                    packWhole4(A, s0, as1, as2, kc, alpha, ap, dst);
-                }
+                packWhole4(A, s0, as1, as2, kc, alpha, ap, dst);
                 continue;
             }
             for (int p = 0; p < kc; p++) {
@@ -472,6 +459,7 @@ final class VectorGemm {
         }
     }
 
+    /** A whole 4-row panel, rows unrolled. */
     private static void packWhole4(float[] A, int s0, int as1, int as2, int kc, float alpha, float[] ap, int dst) {
         if (alpha == 1f) {
             for (int p = 0, d = dst, q = s0; p < kc; p++, d += 4, q += as2) {
@@ -486,32 +474,6 @@ final class VectorGemm {
                 ap[d + 1] = alpha * A[q + as1];
                 ap[d + 2] = alpha * A[q + 2 * as1];
                 ap[d + 3] = alpha * A[q + 3 * as1];
-            }
-        }
-    }
-
-    private static void packWhole8(float[] A, int s0, int as1, int as2, int kc, float alpha, float[] ap, int dst) {
-        if (alpha == 1f) {
-            for (int p = 0, d = dst, q = s0; p < kc; p++, d += 8, q += as2) {
-                ap[d] = A[q];
-                ap[d + 1] = A[q + as1];
-                ap[d + 2] = A[q + 2 * as1];
-                ap[d + 3] = A[q + 3 * as1];
-                ap[d + 4] = A[q + 4 * as1];
-                ap[d + 5] = A[q + 5 * as1];
-                ap[d + 6] = A[q + 6 * as1];
-                ap[d + 7] = A[q + 7 * as1];
-            }
-        } else {
-            for (int p = 0, d = dst, q = s0; p < kc; p++, d += 8, q += as2) {
-                ap[d] = alpha * A[q];
-                ap[d + 1] = alpha * A[q + as1];
-                ap[d + 2] = alpha * A[q + 2 * as1];
-                ap[d + 3] = alpha * A[q + 3 * as1];
-                ap[d + 4] = alpha * A[q + 4 * as1];
-                ap[d + 5] = alpha * A[q + 5 * as1];
-                ap[d + 6] = alpha * A[q + 6 * as1];
-                ap[d + 7] = alpha * A[q + 7 * as1];
             }
         }
     }
@@ -533,82 +495,8 @@ final class VectorGemm {
      * that the JIT compiles as an uncommon trap sends the method back to code where the Vector API is
      * not intrinsified, which is many times slower.
      */
+
     private static void microAdd(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] C, int co, int ldc) {
-        if (MR == 8) {
-            microAdd8(kc, ap, ao, bp, bo, ldb, C, co, ldc);
-        } else {
-            microAdd4(kc, ap, ao, bp, bo, ldb, C, co, ldc);
-        }
-    }
-
-    /** {@link #microAdd} with 8 x 2 vector accumulators. */
-    private static void microAdd8(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] C, int co, int ldc) {
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S);
-        FloatVector c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S);
-        FloatVector c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S);
-        FloatVector c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S);
-        FloatVector c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bi = bo + p * ldb;
-            int ai = ao + p * 8;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a = FloatVector.broadcast(S, ap[ai]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(S, ap[ai + 6]);
-            c60 = a.fma(b0, c60);
-            c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = a.fma(b0, c70);
-            c71 = a.fma(b1, c71);
-        }
-        FloatVector.fromArray(S, C, co).add(c00).intoArray(C, co);
-        FloatVector.fromArray(S, C, co + L).add(c01).intoArray(C, co + L);
-        FloatVector.fromArray(S, C, co + ldc).add(c10).intoArray(C, co + ldc);
-        FloatVector.fromArray(S, C, co + ldc + L).add(c11).intoArray(C, co + ldc + L);
-        FloatVector.fromArray(S, C, co + 2 * ldc).add(c20).intoArray(C, co + 2 * ldc);
-        FloatVector.fromArray(S, C, co + 2 * ldc + L).add(c21).intoArray(C, co + 2 * ldc + L);
-        FloatVector.fromArray(S, C, co + 3 * ldc).add(c30).intoArray(C, co + 3 * ldc);
-        FloatVector.fromArray(S, C, co + 3 * ldc + L).add(c31).intoArray(C, co + 3 * ldc + L);
-        FloatVector.fromArray(S, C, co + 4 * ldc).add(c40).intoArray(C, co + 4 * ldc);
-        FloatVector.fromArray(S, C, co + 4 * ldc + L).add(c41).intoArray(C, co + 4 * ldc + L);
-        FloatVector.fromArray(S, C, co + 5 * ldc).add(c50).intoArray(C, co + 5 * ldc);
-        FloatVector.fromArray(S, C, co + 5 * ldc + L).add(c51).intoArray(C, co + 5 * ldc + L);
-        FloatVector.fromArray(S, C, co + 6 * ldc).add(c60).intoArray(C, co + 6 * ldc);
-        FloatVector.fromArray(S, C, co + 6 * ldc + L).add(c61).intoArray(C, co + 6 * ldc + L);
-        FloatVector.fromArray(S, C, co + 7 * ldc).add(c70).intoArray(C, co + 7 * ldc);
-        FloatVector.fromArray(S, C, co + 7 * ldc + L).add(c71).intoArray(C, co + 7 * ldc + L);
-    }
-
-    /** {@link #microAdd} with 4 x 2 vector accumulators. */
-    private static void microAdd4(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] C, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
