@@ -1,7 +1,6 @@
 package org.lethe.engine;
 
 import org.lethe.kernels.Backend;
-import org.lethe.kernels.BinaryOp;
 import org.lethe.kernels.UnaryOp;
 import org.lethe.kernels.View;
 
@@ -45,16 +44,10 @@ final class Affine extends Function {
         if (relu) {
             be.unary(UnaryOp.RELU, 0, y.view(), y.view());
         }
-        if (bc == null ? !needsGraph(xc, wc) : !needsGraph(xc, wc, bc)) {
+        if (!layerNeedsGraph(xc, wc, bc)) {
             return y;
         }
-        Affine fn = new Affine(bc != null, relu);
-        if (relu) {
-            fn.save(xc, wc, y.detach());
-        } else {
-            fn.save(xc, wc);
-        }
-        return bc == null ? fn.attach(y, xc, wc) : fn.attach(y, xc, wc, bc);
+        return new Affine(bc != null, relu).attachLayer(y, xc, wc, bc, relu);
     }
 
     @Override
@@ -62,7 +55,7 @@ final class Affine extends Function {
         Tensor x = saved(0);
         Tensor w = saved(1);
         Backend be = x.backend();
-        Tensor g = relu ? Kernels.binary(BinaryOp.RELU_BACKWARD, grad, saved(2), "linear relu backward") : grad.contiguous();
+        Tensor g = beforeRelu(grad, relu, "linear relu backward");
         int m = x.dim(0);
         int in = x.dim(1);
         int out = w.dim(0);

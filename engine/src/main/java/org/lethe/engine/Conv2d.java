@@ -1,7 +1,6 @@
 package org.lethe.engine;
 
 import org.lethe.kernels.Backend;
-import org.lethe.kernels.BinaryOp;
 import org.lethe.kernels.ConvGeometry;
 import org.lethe.kernels.View;
 
@@ -64,16 +63,10 @@ final class Conv2d extends Function {
         Tensor out = Tensor.output(x.backend(), x.dtype(), g.images(), w.dim(0), g.outH(), g.outW());
         View bv = bc == null ? null : View.contiguous(bc.view().buffer(), bc.view().offset(), w.dim(0));
         x.backend().conv2d(g, xc.view(), wc.view(), bv, relu, out.view());
-        if (bc == null ? !needsGraph(xc, wc) : !needsGraph(xc, wc, bc)) {
+        if (!layerNeedsGraph(xc, wc, bc)) {
             return out;
         }
-        Conv2d fn = new Conv2d(g, bc != null, relu);
-        if (relu) {
-            fn.save(xc, wc, out.detach());
-        } else {
-            fn.save(xc, wc);
-        }
-        return bc == null ? fn.attach(out, xc, wc) : fn.attach(out, xc, wc, bc);
+        return new Conv2d(g, bc != null, relu).attachLayer(out, xc, wc, bc, relu);
     }
 
     @Override
@@ -81,8 +74,7 @@ final class Conv2d extends Function {
         Tensor x = saved(0);
         Tensor w = saved(1);
         Backend be = x.backend();
-        // ReLU's backward from its output: zero where the output is 0 (the input was <= 0); NaN passes
-        Tensor gc = relu ? Kernels.binary(BinaryOp.RELU_BACKWARD, grad, saved(2), "conv2d relu backward") : grad.contiguous();
+        Tensor gc = beforeRelu(grad, relu, "conv2d relu backward");
         Tensor dx = null;
         Tensor dw = null;
         if (needsInputGrad(0)) {

@@ -1,5 +1,7 @@
 package org.lethe.engine;
 
+import org.lethe.kernels.BinaryOp;
+
 /**
  * A node of the autodiff graph: the operation that produced a tensor, the inputs it came from, the
  * tensors it saved for its derivative, and {@link #backward}, which maps the gradient of its output
@@ -25,6 +27,34 @@ public abstract class Function {
             }
         }
         return false;
+    }
+
+    /** {@link #needsGraph} for a layer's input, weight and optional bias. */
+    static boolean layerNeedsGraph(Tensor x, Tensor w, Tensor b) {
+        return b == null ? needsGraph(x, w) : needsGraph(x, w, b);
+    }
+
+    /**
+     * For a layer with a weight, an optional bias and an optional fused ReLU ({@link Affine},
+     * {@link Conv2d}): saves {@code x} and {@code w}, and the output when the ReLU is fused (its
+     * backward reads it, {@link #beforeRelu}); then attaches {@code out} to {@code x}, {@code w} and
+     * {@code b} when there is one.
+     */
+    final Tensor attachLayer(Tensor out, Tensor x, Tensor w, Tensor b, boolean relu) {
+        if (relu) {
+            save(x, w, out.detach());
+        } else {
+            save(x, w);
+        }
+        return b == null ? attach(out, x, w) : attach(out, x, w, b);
+    }
+
+    /**
+     * The gradient before a layer's fused ReLU (zero where the saved output is 0, NaN passes), or
+     * {@code grad} itself, contiguous, when there is none; for nodes attached by {@link #attachLayer}.
+     */
+    final Tensor beforeRelu(Tensor grad, boolean relu, String op) {
+        return relu ? Kernels.binary(BinaryOp.RELU_BACKWARD, grad, saved(2), op) : grad.contiguous();
     }
 
     /** Makes this node the producer of {@code out}, fed by {@code in}; returns {@code out}. */

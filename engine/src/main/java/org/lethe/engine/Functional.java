@@ -13,18 +13,18 @@ public final class Functional {
 
     /** {@code x @ w^T + b} with PyTorch's weight layout {@code w [out, in]}; {@code b} may be null. */
     public static Tensor linear(Tensor x, Tensor w, Tensor b) {
-        if (w.rank() != 2) {
-            throw new IllegalArgumentException("linear: weight must be [out,in], got " + Shapes.str(w.shape()));
-        }
-        if (x.rank() < 1 || x.dim(-1) != w.dim(1)) {
-            throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape()) + " has " + (x.rank() < 1 ? 0 : x.dim(-1))
-                    + " features but weight " + Shapes.str(w.shape()) + " expects " + w.dim(1));
-        }
+        checkLinear(x, w);
         return affine(x, w, b, false);
     }
 
     /** {@code relu(linear(x, w, b))} in one operation: the same values and gradients. */
     public static Tensor linearRelu(Tensor x, Tensor w, Tensor b) {
+        checkLinear(x, w);
+        return affine(x, w, b, true);
+    }
+
+    /** {@code w} is {@code [out, in]} and {@code x}'s last dimension has {@code in} features. */
+    private static void checkLinear(Tensor x, Tensor w) {
         if (w.rank() != 2) {
             throw new IllegalArgumentException("linear: weight must be [out,in], got " + Shapes.str(w.shape()));
         }
@@ -32,7 +32,6 @@ public final class Functional {
             throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape()) + " has " + (x.rank() < 1 ? 0 : x.dim(-1))
                     + " features but weight " + Shapes.str(w.shape()) + " expects " + w.dim(1));
         }
-        return affine(x, w, b, true);
     }
 
     /**

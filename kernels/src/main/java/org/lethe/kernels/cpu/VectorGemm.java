@@ -119,7 +119,7 @@ final class VectorGemm {
             if (parallel == null) {
                 rows.run(0, m);
             } else {
-                parallel.forRange(m, Math.max(1, (1 << 14) / Math.max(1, n)), rows);
+                parallel.forRange(m, Math.max(1, CpuBackend.GRAIN / Math.max(1, n)), rows);
             }
             return;
         }
