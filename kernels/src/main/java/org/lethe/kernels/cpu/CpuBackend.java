@@ -446,7 +446,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void maxPool2d(PoolGeometry g, View input, View output, View indices) {
-        CpuPooling.maxForward(parallel, g, own(input), input, own(output), output, own(indices), indices);
+        CpuPooling.maxForward(parallel, vector, g, own(input), input, own(output), output, own(indices), indices);
     }
 
     @Override

@@ -40,7 +40,7 @@ final class CpuPooling {
         return g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0;
     }
 
-    private static void maxTwoByTwo(PoolGeometry g, float[] x, int base, float[] out, float[] idx, int ob) {
+    static void maxTwoByTwo(PoolGeometry g, float[] x, int base, float[] out, float[] idx, int ob) {
         int w = g.width();
         int outW = g.outW();
         for (int y = 0; y < g.outH(); y++) {
@@ -101,18 +101,23 @@ final class CpuPooling {
         return d > m ? p + w + 1 : arg;
     }
 
-    static void maxForward(CpuParallel parallel, PoolGeometry g, CpuBuffer in, View input, CpuBuffer out, View output,
-                           CpuBuffer ind, View indices) {
+    static void maxForward(CpuParallel parallel, boolean vector, PoolGeometry g, CpuBuffer in, View input, CpuBuffer out,
+                           View output, CpuBuffer ind, View indices) {
         Checks.pooling("max_pool2d", g, input, output);
         Checks.pooling("max_pool2d", g, input, indices);
         int plane = g.height() * g.width();
         int outPlane = g.outH() * g.outW();
         boolean fast = twoByTwo(g) && in instanceof CpuBuffer.F32 && out instanceof CpuBuffer.F32 && ind instanceof CpuBuffer.F32;
+        boolean vectors = fast && vector && VectorPooling.handles(g.width());
         parallel.forRange(g.images() * g.channels(), 1, (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
                 int base = input.offset() + p * plane;
                 int ob = output.offset() + p * outPlane;
                 int ib = indices.offset() + p * outPlane;
+                if (vectors && ib == ob && VectorPooling.maxTwoByTwo(g.height(), g.width(), ((CpuBuffer.F32) in).data(), base,
+                        ((CpuBuffer.F32) out).data(), ((CpuBuffer.F32) ind).data(), ob)) {
+                    continue;
+                }
                 if (fast && ib == ob) {
                     maxTwoByTwo(g, ((CpuBuffer.F32) in).data(), base, ((CpuBuffer.F32) out).data(),
                             ((CpuBuffer.F32) ind).data(), ob);

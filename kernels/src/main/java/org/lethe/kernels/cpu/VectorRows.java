@@ -100,6 +100,18 @@ final class VectorRows {
         FloatRows.relu(x, xo + i, y, yo + i, n - i);
     }
 
+    /** {@code y[yo + i] += x[xo + i]} for {@code i < n}, a vector at a time, then the rest in scalar code. */
+    static void addTo(float[] x, int xo, float[] y, int yo, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, y, yo + i).add(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] += x[xo + i];
+        }
+    }
+
     /**
      * {@code acc[i] += x[xo + i]} in double for the whole vectors of {@code i < n} (floats widened a
      * vector at a time; each element's sum is the scalar one); returns how many were done.
