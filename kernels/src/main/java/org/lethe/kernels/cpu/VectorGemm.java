@@ -1,8 +1,6 @@
 package org.lethe.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.lethe.kernels.View;
 
@@ -446,8 +444,7 @@ final class VectorGemm {
                 // a whole panel: four rows unrolled, and no product when alpha is 1 (1 * x is x exactly)
                 int s0 = off + i0 * as1;
                 if (alpha == 1f) {
-                    int p = as2 == 1 ? interleave(A, s0, as1, kc, ap, dst) : 0;
-                    for (int d = dst + p * MR, q = s0 + p * as2; p < kc; p++, d += MR, q += as2) {
+                    for (int p = 0, d = dst, q = s0; p < kc; p++, d += MR, q += as2) {
                         ap[d] = A[q];
                         ap[d + 1] = A[q + as1];
                         ap[d + 2] = A[q + 2 * as1];
@@ -474,67 +471,6 @@ final class VectorGemm {
                 }
             }
         }
-    }
-
-    /**
-     * Output vector q of {@link #interleave}: lanes {@code 4i + r} take lane {@code qL/4 + i} of row r's
-     * vector. Constants in static final fields (not an array, whose elements the JIT does not trust as
-     * constant: with an array the loop was slower than the scalar one).
-     */
-    private static final VectorShuffle<Float> SPREAD0 = spread(0);
-    private static final VectorShuffle<Float> SPREAD1 = spread(1);
-    private static final VectorShuffle<Float> SPREAD2 = spread(2);
-    private static final VectorShuffle<Float> SPREAD3 = spread(3);
-    /** The lanes of row r in an interleaved vector. */
-    private static final VectorMask<Float> ROW1 = row(1);
-    private static final VectorMask<Float> ROW2 = row(2);
-    private static final VectorMask<Float> ROW3 = row(3);
-
-    private static VectorShuffle<Float> spread(int q) {
-        return VectorShuffle.fromOp(S, lane -> q * L / MR + lane / MR);
-    }
-
-    private static VectorMask<Float> row(int r) {
-        boolean[] bits = new boolean[L];
-        for (int lane = r; lane < L; lane += MR) {
-            bits[lane] = true;
-        }
-        return VectorMask.fromArray(S, bits, 0);
-    }
-
-    /**
-     * A whole panel's first columns, of four contiguous rows {@code lda} apart, interleaved a vector
-     * of each row at a time (four lane shuffles and three blends per output vector, where the scalar
-     * loop loads and stores every value: packing was a tenth of the CNN step); returns the columns
-     * done, a multiple of the vector length.
-     */
-    private static int interleave(float[] A, int s0, int lda, int kc, float[] ap, int dst) {
-        if (L % MR != 0) {
-            return 0;
-        }
-        VectorShuffle<Float> q0 = SPREAD0;
-        VectorShuffle<Float> q1 = SPREAD1;
-        VectorShuffle<Float> q2 = SPREAD2;
-        VectorShuffle<Float> q3 = SPREAD3;
-        VectorMask<Float> r1 = ROW1;
-        VectorMask<Float> r2 = ROW2;
-        VectorMask<Float> r3 = ROW3;
-        int p = 0;
-        for (int d = dst; p + L <= kc; p += L, d += MR * L) {
-            FloatVector v0 = FloatVector.fromArray(S, A, s0 + p);
-            FloatVector v1 = FloatVector.fromArray(S, A, s0 + lda + p);
-            FloatVector v2 = FloatVector.fromArray(S, A, s0 + 2 * lda + p);
-            FloatVector v3 = FloatVector.fromArray(S, A, s0 + 3 * lda + p);
-            v0.rearrange(q0).blend(v1.rearrange(q0), r1).blend(v2.rearrange(q0), r2).blend(v3.rearrange(q0), r3)
-                    .intoArray(ap, d);
-            v0.rearrange(q1).blend(v1.rearrange(q1), r1).blend(v2.rearrange(q1), r2).blend(v3.rearrange(q1), r3)
-                    .intoArray(ap, d + L);
-            v0.rearrange(q2).blend(v1.rearrange(q2), r1).blend(v2.rearrange(q2), r2).blend(v3.rearrange(q2), r3)
-                    .intoArray(ap, d + 2 * L);
-            v0.rearrange(q3).blend(v1.rearrange(q3), r1).blend(v2.rearrange(q3), r2).blend(v3.rearrange(q3), r3)
-                    .intoArray(ap, d + 3 * L);
-        }
-        return p;
     }
 
     /**
