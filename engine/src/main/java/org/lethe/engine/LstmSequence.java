@@ -3,6 +3,7 @@ package org.lethe.engine;
 import java.util.List;
 import org.lethe.kernels.Backend;
 import org.lethe.kernels.BinaryOp;
+import org.lethe.kernels.PreparedOperand;
 import org.lethe.kernels.View;
 
 /**
@@ -52,7 +53,8 @@ final class LstmSequence extends Function {
         Tensor wT = Tensor.output(be, p.dtype(), hidden, 4 * hidden);
         be.copy(new View(w.view().buffer(), w.view().offset(), new int[] {hidden, 4 * hidden}, new int[] {1, hidden}),
                 wT.view());
-        View whhT = batch1(wT.view());
+        // prepared once for all steps and parts (packed into the product's panels on the CPU)
+        PreparedOperand whhT = be.prepareRight(batch1(wT.view()));
         int[] bounds = parts(be, n);
         View pv = p.view();
         // The rows' recurrences are independent: each part of the rows runs all its steps as one task.
@@ -71,6 +73,7 @@ final class LstmSequence extends Function {
                         rowsOf(hs, t + 1, n, r0, rows, hidden));
             }
         });
+        whhT.close();
         gates.storage().close();
         wT.storage().close();
         Tensor seq = Tensor.output(be, p.dtype(), n, steps, hidden);
@@ -154,7 +157,8 @@ final class LstmSequence extends Function {
         if (dcGiven) {
             be.copy(grads[2].view(), dc.view());
         }
-        View wv = new View(w.view().buffer(), w.view().offset(), new int[] {1, 4 * hidden, hidden}, new int[] {0, hidden, 1});
+        PreparedOperand wv = be.prepareRight(
+                new View(w.view().buffer(), w.view().offset(), new int[] {1, 4 * hidden, hidden}, new int[] {0, hidden, 1}));
         int[] bounds = parts(be, n);
         Tensor dcA = dc;
         Tensor dcB = dcPrev;
@@ -183,6 +187,7 @@ final class LstmSequence extends Function {
                 }
             }
         });
+        wv.close();
         dh.storage().close();
         dc.storage().close();
         dcPrev.storage().close();

@@ -79,6 +79,20 @@ public interface Backend extends AutoCloseable {
      */
     void gemm(View a, View b, View c, double alpha, double beta);
 
+    /**
+     * Prepares {@code b} ({@code [1, k, n]}, as for {@link #gemm}) for several products with the same
+     * right operand, whose values do not change until the preparation is closed. The default keeps
+     * the view.
+     */
+    default PreparedOperand prepareRight(View b) {
+        return new PreparedOperand(b);
+    }
+
+    /** {@link #gemm} with a prepared right operand: the same result, bit for bit. */
+    default void gemm(View a, PreparedOperand b, View c, double alpha, double beta) {
+        gemm(a, b.view(), c, alpha, beta);
+    }
+
     // ---- convolution and pooling ---------------------------------------------------------------
 
     /** Lowers contiguous input {@code [N,C,H,W]} to contiguous {@code [N, patchSize, outputSize]} (see {@link ConvGeometry}). */

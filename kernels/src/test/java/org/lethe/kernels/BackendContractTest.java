@@ -396,6 +396,38 @@ public abstract class BackendContractTest {
                 : new View(raw.buffer(), raw.offset(), new int[] {batch, rows, cols}, new int[] {bs, s[1], s[2]});
     }
 
+    /**
+     * A prepared right operand gives the plain product's result bit for bit, used several times and
+     * with either layout of b: shapes the CPU backend packs whole (an LSTM's recurrent products,
+     * partial panels) and shapes it does not (k or n beyond one block, the dot-product path).
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gemmWithAPreparedRightOperandIsThePlainProduct(DType t) {
+        int[][] shapes = {{64, 64, 256}, {64, 256, 64}, {37, 50, 45}, {5, 3, 70}, {9, 300, 40}, {7, 20, 1100}, {16, 64, 18}};
+        for (int[] sh : shapes) {
+            for (boolean tb : new boolean[] {false, true}) {
+                View b = matrix(t, 1, sh[1], sh[2], tb, false);
+                try (PreparedOperand prepared = backend.prepareRight(b)) {
+                    for (int use = 0; use < 3; use++) {
+                        View a = matrix(t, 1, sh[0], sh[1], use == 2, false);
+                        double beta = use == 1 ? 1 : 0;
+                        View c1 = randomView(t, new int[] {1, sh[0], sh[2]}, -1, 1, false);
+                        View c2 = new View(backend.allocate(t, c1.buffer().length()), c1.offset(), c1.shape(), c1.strides());
+                        backend.copy(c1, c2);
+                        backend.gemm(a, b, c1, 0.5, beta);
+                        backend.gemm(a, prepared, c2, 0.5, beta);
+                        double[] h1 = host(c1.buffer());
+                        double[] h2 = host(c2.buffer());
+                        int[] differ = {0};
+                        forEachIndex(c1.shape(), idx -> differ[0] += h1[c1.offsetOf(idx)] == h2[c2.offsetOf(idx)] ? 0 : 1);
+                        assertEquals(0, differ[0], "prepared " + t + " " + Arrays.toString(sh) + " tb=" + tb + " use " + use);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void gemmBetaZeroIgnoresNaNInResult() {
         View a = randomView(DType.FLOAT32, new int[] {1, 40, 50}, -1, 1, false);

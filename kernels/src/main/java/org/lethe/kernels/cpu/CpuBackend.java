@@ -10,6 +10,7 @@ import org.lethe.kernels.ConvGeometry;
 import org.lethe.kernels.CounterRandom;
 import org.lethe.kernels.DType;
 import org.lethe.kernels.PoolGeometry;
+import org.lethe.kernels.PreparedOperand;
 import org.lethe.kernels.ReduceAxes;
 import org.lethe.kernels.ReduceOp;
 import org.lethe.kernels.UnaryOp;
@@ -390,6 +391,50 @@ public final class CpuBackend implements Backend {
         } else {
             ReferenceGemm.run(parallel, s, ab, bb, cb, a, b, c, alpha, beta);
         }
+    }
+
+    /**
+     * On the vector path, a float32 {@code [1, k, n]} operand of at most one block of k and of columns
+     * is packed into the product's column panels once (from the array pool; {@link #gemm(View,
+     * PreparedOperand, View, double, double)} then reads them instead of packing them again).
+     */
+    @Override
+    public PreparedOperand prepareRight(View b) {
+        int[] sh = b.shape();
+        if (vector && own(b) instanceof CpuBuffer.F32 fb && sh.length == 3 && sh[0] == 1 && VectorGemm.packsWhole(sh[1], sh[2])) {
+            CpuBuffer.F32 panels = (CpuBuffer.F32) allocateUninitialized(DType.FLOAT32, VectorGemm.packedSize(sh[1], sh[2]));
+            VectorGemm.packWhole(fb.data(), b.offset(), b.strides()[1], b.strides()[2], sh[1], sh[2], panels.data());
+            return new PackedRight(b, panels);
+        }
+        return new PreparedOperand(b);
+    }
+
+    /** A right operand packed by {@link #prepareRight}. */
+    private static final class PackedRight extends PreparedOperand {
+        private final CpuBuffer.F32 panels;
+
+        PackedRight(View b, CpuBuffer.F32 panels) {
+            super(b);
+            this.panels = panels;
+        }
+
+        @Override
+        public void close() {
+            panels.close();
+        }
+    }
+
+    @Override
+    public void gemm(View a, PreparedOperand b, View c, double alpha, double beta) {
+        GemmShape s = GemmShape.of(a, b.view(), c);
+        CpuBuffer ab = own(a);
+        CpuBuffer cb = own(c);
+        if (b instanceof PackedRight p && s.batch() == 1 && !s.sumBatch() && BlockedGemm.applies(s, ab, own(b.view()), cb)) {
+            VectorGemm.one(parallel, s, (CpuBuffer.F32) ab, (CpuBuffer.F32) own(b.view()), (CpuBuffer.F32) cb, a, b.view(), c, 0,
+                    (float) alpha, (float) beta, p.panels.data());
+            return;
+        }
+        gemm(a, b.view(), c, alpha, beta);
     }
 
     // ---- convolution and pooling ---------------------------------------------------------------

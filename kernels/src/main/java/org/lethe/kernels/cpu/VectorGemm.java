@@ -104,6 +104,15 @@ final class VectorGemm {
     /** Matrix {@code bi} of the batch; {@code parallel == null} runs on the calling thread. */
     static void one(CpuParallel parallel, GemmShape s, CpuBuffer.F32 a, CpuBuffer.F32 b, CpuBuffer.F32 c,
                             View av, View bv, View cv, int bi, float alpha, float beta) {
+        one(parallel, s, a, b, c, av, bv, cv, bi, alpha, beta, null);
+    }
+
+    /**
+     * {@link #one} with, when {@code packed} is not null, the right operand's panels already packed
+     * whole ({@link #packWhole}; the product is then one block of k and of columns).
+     */
+    static void one(CpuParallel parallel, GemmShape s, CpuBuffer.F32 a, CpuBuffer.F32 b, CpuBuffer.F32 c,
+                    View av, View bv, View cv, int bi, float alpha, float beta, float[] packed) {
         float[] A = a.data();
         float[] B = b.data();
         float[] C = c.data();
@@ -137,8 +146,31 @@ final class VectorGemm {
         int bOff = at.bOff();
         int bs1 = at.bs1();
         int bs2 = at.bs2();
-        product(parallel, A, at.aOff(), at.as1(), at.as2(), C, at.cOff(), at.ldc(), m, n, k, alpha,
-                (pc, kc, jc, nc, bp, bpOff) -> packB(B, bOff + pc * bs1 + jc * bs2, bs1, bs2, kc, nc, bp, bpOff));
+        Panels source = (pc, kc, jc, nc, bp, bpOff) -> packB(B, bOff + pc * bs1 + jc * bs2, bs1, bs2, kc, nc, bp, bpOff);
+        if (packed != null) {
+            productColumns(parallel, A, at.aOff(), at.as1(), at.as2(), C, at.cOff(), at.ldc(), m, 0, n, k, alpha, source,
+                    packed);
+            return;
+        }
+        product(parallel, A, at.aOff(), at.as1(), at.as2(), C, at.cOff(), at.ldc(), m, n, k, alpha, source);
+    }
+
+    /** Whether {@link #packWhole} takes a {@code k x n} right operand: one block of k and of columns. */
+    static boolean packsWhole(int k, int n) {
+        return k <= KC && n <= NC;
+    }
+
+    /** Floats {@link #packWhole} writes for a {@code k x n} operand. */
+    static int packedSize(int k, int n) {
+        return k * ((n + NR - 1) / NR * NR);
+    }
+
+    /**
+     * All of {@code B} ({@code k x n} at {@code off}, strides {@code bs1, bs2}) packed into {@code bp}
+     * as {@link #productColumns} packs its one block (see {@link #packsWhole}).
+     */
+    static void packWhole(float[] B, int off, int bs1, int bs2, int k, int n, float[] bp) {
+        packB(B, off, bs1, bs2, k, n, bp, 0);
     }
 
     /**
@@ -165,23 +197,29 @@ final class VectorGemm {
             // LSTM step, the main thread waited in this product in 12% of its samples; 4% now).
             int perThread = (colPanels + parallel.threads() - 1) / parallel.threads();
             parallel.forRange(colPanels, perThread, (lo, hi) -> productColumns(null, A, aOff, as1, as2, C, cOff, ldc, m,
-                    lo * NR, Math.min(n, hi * NR), k, alpha, source));
+                    lo * NR, Math.min(n, hi * NR), k, alpha, source, null));
             return;
         }
-        productColumns(parallel, A, aOff, as1, as2, C, cOff, ldc, m, 0, n, k, alpha, source);
+        productColumns(parallel, A, aOff, as1, as2, C, cOff, ldc, m, 0, n, k, alpha, source, null);
     }
 
-    /** {@link #product} for the columns {@code [j0, j1)}. */
+    /**
+     * {@link #product} for the columns {@code [j0, j1)}; with {@code packed} (all columns and all of k
+     * in one block, {@link #packWhole}) instead of packing the panels.
+     */
     private static void productColumns(CpuParallel parallel, float[] A, int aOff, int as1, int as2, float[] C, int cOff,
-                                       int ldc, int m, int j0, int j1, int k, float alpha, Panels source) {
+                                       int ldc, int m, int j0, int j1, int k, float alpha, Panels source,
+                                       float[] packed) {
         int panels = (m + MR - 1) / MR;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             int ncPadded = (nc + NR - 1) / NR * NR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                float[] bp = scratch(0, kc * ncPadded);
-                packPanels(parallel, source, pc, kc, jc, nc, bp);
+                float[] bp = packed != null ? packed : scratch(0, kc * ncPadded);
+                if (packed == null) {
+                    packPanels(parallel, source, pc, kc, jc, nc, bp);
+                }
                 final int fjc = jc;
                 final int fpc = pc;
                 CpuParallel.RangeTask rows = (lo, hi) -> {
