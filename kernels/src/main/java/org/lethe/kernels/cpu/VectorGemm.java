@@ -225,6 +225,17 @@ final class VectorGemm {
                 CpuParallel.RangeTask rows = (lo, hi) -> {
                     int r0 = lo * MR;
                     int mc = Math.min(m, hi * MR) - r0;
+                    if (as2 == 1 && alpha == 1f && nc <= 2 * NR && mc % MR == 0 && nc % NR == 0) {
+                        // one or two column panels: each panel of A would be packed for one or two tiles,
+                        // so the tiles read A's rows where they lie
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                microAddRows(kc, A, aOff + (r0 + ir) * as1 + fpc, as1, bp, jr * kc, C,
+                                        cOff + (r0 + ir) * ldc + fjc + jr, ldc);
+                            }
+                        }
+                        return;
+                    }
                     float[] ap = scratch(1, (hi - lo) * MR * kc);
                     packA(A, aOff + r0 * as1 + fpc * as2, as1, as2, mc, kc, alpha, ap);
                     float[] tile = scratch(2, MR * NR);
@@ -555,6 +566,49 @@ final class VectorGemm {
             FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
+        }
+        FloatVector.fromArray(S, C, co).add(c00).intoArray(C, co);
+        FloatVector.fromArray(S, C, co + L).add(c01).intoArray(C, co + L);
+        FloatVector.fromArray(S, C, co + ldc).add(c10).intoArray(C, co + ldc);
+        FloatVector.fromArray(S, C, co + ldc + L).add(c11).intoArray(C, co + ldc + L);
+        FloatVector.fromArray(S, C, co + 2 * ldc).add(c20).intoArray(C, co + 2 * ldc);
+        FloatVector.fromArray(S, C, co + 2 * ldc + L).add(c21).intoArray(C, co + 2 * ldc + L);
+        FloatVector.fromArray(S, C, co + 3 * ldc).add(c30).intoArray(C, co + 3 * ldc);
+        FloatVector.fromArray(S, C, co + 3 * ldc + L).add(c31).intoArray(C, co + 3 * ldc + L);
+    }
+
+    /**
+     * {@link #microAdd} with A read in place: four unit-stride rows {@code lda} apart from {@code a0}
+     * instead of a packed panel (the same products in the same order).
+     */
+    private static void microAddRows(int kc, float[] A, int a0, int lda, float[] bp, int bo, float[] C, int co, int ldc) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x0 = FloatVector.broadcast(S, A[a0 + p]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, A[a1 + p]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, A[a2 + p]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, A[a3 + p]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
         }
         FloatVector.fromArray(S, C, co).add(c00).intoArray(C, co);
         FloatVector.fromArray(S, C, co + L).add(c01).intoArray(C, co + L);
