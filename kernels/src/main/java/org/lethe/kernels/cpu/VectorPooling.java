@@ -63,13 +63,16 @@ final class VectorPooling {
         float[] ri = scratch(3, pairs);
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        VectorMask<Float> nan = S.maskAll(false);
         int i = 0;
         int in = base;
         for (; i + L <= pairs; i += L, in += 2 * L) {
             FloatVector v0 = FloatVector.fromArray(S, x, in);
             FloatVector v1 = FloatVector.fromArray(S, x, in + L);
-            nan = nan.or(v0.compare(VectorOperators.NE, v0)).or(v1.compare(VectorOperators.NE, v1));
+            // a NaN ends the vector pass here (a mask carried across iterations would be a receiver whose
+            // type the JIT may not know, and box: see VectorRows)
+            if (v0.compare(VectorOperators.NE, v0).or(v1.compare(VectorOperators.NE, v1)).anyTrue()) {
+                return false;
+            }
             FloatVector s0 = v0.rearrange(SWAP);
             FloatVector s1 = v1.rearrange(SWAP);
             VectorMask<Float> right0 = s0.compare(VectorOperators.GT, v0);
@@ -78,9 +81,6 @@ final class VectorPooling {
                     .intoArray(pm, i);
             zero.blend(one, right0).rearrange(EVEN_LOW).blend(zero.blend(one, right1).rearrange(EVEN_HIGH), HIGH)
                     .intoArray(ps, i);
-        }
-        if (nan.anyTrue()) {
-            return false;
         }
         for (; i < pairs; i++, in += 2) {
             float a = x[in];

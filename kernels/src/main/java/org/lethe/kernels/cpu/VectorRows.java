@@ -14,6 +14,13 @@ import org.lethe.kernels.UnaryOp;
  * scalar code mispredicts a branch on every other element of random data; NaN compares false, as
  * {@link UnaryOp#apply}), ReLU, sums and column sums in double, the Adam update and the LSTM cell and
  * its adjoint.
+ *
+ * <p>A vector carried from one iteration of a loop to the next is only ever passed as an argument,
+ * never used as the receiver of a call ({@code x.add(acc)}, not {@code acc.add(x)}): when the JIT
+ * compiles the loop, such a receiver has the static type {@code DoubleVector}, so the call is bound
+ * through the type profile of the Vector API's own call sites, which is sometimes empty; the call
+ * then stays virtual, is not intrinsified, and boxes its vectors. In about half of the runs the CNN
+ * step's sums did so (58 MB per step, and a slower step).
  */
 final class VectorRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -39,8 +46,9 @@ final class VectorRows {
             DoubleVector a0 = DoubleVector.zero(D);
             DoubleVector a1 = DoubleVector.zero(D);
             for (; i + 2 * l <= n; i += 2 * l) {
-                a0 = a0.add(FloatVector.fromArray(HALF, x, xo + i).castShape(D, 0));
-                a1 = a1.add(FloatVector.fromArray(HALF, x, xo + i + l).castShape(D, 0));
+                // the loop-carried sums are arguments, never receivers (see the class comment)
+                a0 = widen(x, xo + i).add(a0);
+                a1 = widen(x, xo + i + l).add(a1);
             }
             acc += a0.add(a1).reduceLanes(VectorOperators.ADD);
         }
@@ -147,10 +155,10 @@ final class VectorRows {
             DoubleVector s2 = DoubleVector.zero(D);
             DoubleVector s3 = DoubleVector.zero(D);
             for (int r = 0, base = off + j; r < rows; r++, base += cols) {
-                s0 = s0.add(widen(a, base));
-                s1 = s1.add(widen(a, base + l));
-                s2 = s2.add(widen(a, base + 2 * l));
-                s3 = s3.add(widen(a, base + 3 * l));
+                s0 = widen(a, base).add(s0);
+                s1 = widen(a, base + l).add(s1);
+                s2 = widen(a, base + 2 * l).add(s2);
+                s3 = widen(a, base + 3 * l).add(s3);
             }
             narrow(s0, out, oOff + j);
             narrow(s1, out, oOff + j + l);
