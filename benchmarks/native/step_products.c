@@ -15,9 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-extern void openblas_set_num_threads(int);
+#include "timing.h"
 
 typedef struct {
     const char *workload, *name;
@@ -52,17 +50,6 @@ static const Product PRODUCTS[] = {
     {"lstm", "fc forward", 128, 64, 1, 0, 0, 1},
     {"lstm", "fc weight grad", 64, 128, 1, 1, 0, 1},
 };
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static float *randoms(long n) {
     float *p = malloc(sizeof(float) * n);
