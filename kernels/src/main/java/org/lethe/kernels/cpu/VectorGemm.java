@@ -230,7 +230,7 @@ final class VectorGemm {
                         // so the tiles read A's rows where they lie
                         for (int jr = 0; jr < nc; jr += NR) {
                             for (int ir = 0; ir < mc; ir += MR) {
-                                microAddRows(kc, A, aOff + (r0 + ir) * as1 + fpc, as1, bp, jr * kc, C,
+                                microAdd(kc, A, aOff + (r0 + ir) * as1 + fpc, as1, 1, bp, jr * kc, NR, C,
                                         cOff + (r0 + ir) * ldc + fjc + jr, ldc);
                             }
                         }
@@ -246,7 +246,7 @@ final class VectorGemm {
                             int co = cOff + (r0 + ir) * ldc + fjc + jr;
                             int rowsHere = Math.min(MR, mc - ir);
                             if (rowsHere == MR && cols == NR) {
-                                microAdd(kc, ap, ir * kc, bp, bpOff, NR, C, co, ldc);
+                                microAdd(kc, ap, ir * kc, 1, MR, bp, bpOff, NR, C, co, ldc);
                             } else {
                                 micro(kc, ap, ir * kc, bp, bpOff, NR, tile);
                                 addPart(tile, C, co, ldc, rowsHere, cols);
@@ -302,7 +302,7 @@ final class VectorGemm {
             for (int jr = 0; jr < full; jr += NR) {
                 for (int ir = 0; ir < m; ir += MR) {
                     if (m - ir >= MR) {
-                        microAdd(kc, ap, ir * kc, B, bRow + jr, ldb, C, cOff + ir * ldc + jr, ldc);
+                        microAdd(kc, ap, ir * kc, 1, MR, B, bRow + jr, ldb, C, cOff + ir * ldc + jr, ldc);
                     } else {
                         micro(kc, ap, ir * kc, B, bRow + jr, ldb, tile);
                         addPart(tile, C, cOff + ir * ldc + jr, ldc, m - ir, NR);
@@ -528,19 +528,21 @@ final class VectorGemm {
      */
     private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] tile) {
         java.util.Arrays.fill(tile, 0, MR * NR, 0f);
-        microAdd(kc, ap, ao, bp, bo, ldb, tile, 0, NR);
+        microAdd(kc, ap, ao, 1, MR, bp, bo, ldb, tile, 0, NR);
     }
 
     /**
-     * {@code C[MR x NR block at co] += (packed A panel) x (B panel)}: {@link #micro} whose accumulators
+     * {@code C[MR x NR block at co] += (A's four rows) x (B panel)}: {@link #micro} whose accumulators
      * are added to C straight from the registers, for whole tiles (the tile array's store and reload
-     * were a fifth of a small product's time). The panel's rows are {@code ldb} apart ({@code NR} when
-     * packed); 4 x 2 vector accumulators. Straight-line code without rarely taken branches: a branch
+     * were a fifth of a small product's time). Element {@code (i, p)} of A is {@code a[ao + i * rs + p *
+     * ps]}: a packed panel ({@code rs = 1, ps = MR}) or four unit-stride rows read in place ({@code rs}
+     * the row stride, {@code ps = 1}). The panel's rows are {@code ldb} apart ({@code NR} when packed);
+     * 4 x 2 vector accumulators. Straight-line code without rarely taken branches: a branch
      * that the JIT compiles as an uncommon trap sends the method back to code where the Vector API is
      * not intrinsified, which is many times slower.
      */
-
-    private static void microAdd(int kc, float[] ap, int ao, float[] bp, int bo, int ldb, float[] C, int co, int ldc) {
+    private static void microAdd(int kc, float[] a, int ao, int rs, int ps, float[] bp, int bo, int ldb, float[] C, int co,
+                                 int ldc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -549,66 +551,22 @@ final class VectorGemm {
         FloatVector c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c31 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
+        for (int p = 0, ai = ao; p < kc; p++, ai += ps) {
             int bi = bo + p * ldb;
-            int ai = ao + p * 4;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + rs]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2 * rs]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3 * rs]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-        }
-        FloatVector.fromArray(S, C, co).add(c00).intoArray(C, co);
-        FloatVector.fromArray(S, C, co + L).add(c01).intoArray(C, co + L);
-        FloatVector.fromArray(S, C, co + ldc).add(c10).intoArray(C, co + ldc);
-        FloatVector.fromArray(S, C, co + ldc + L).add(c11).intoArray(C, co + ldc + L);
-        FloatVector.fromArray(S, C, co + 2 * ldc).add(c20).intoArray(C, co + 2 * ldc);
-        FloatVector.fromArray(S, C, co + 2 * ldc + L).add(c21).intoArray(C, co + 2 * ldc + L);
-        FloatVector.fromArray(S, C, co + 3 * ldc).add(c30).intoArray(C, co + 3 * ldc);
-        FloatVector.fromArray(S, C, co + 3 * ldc + L).add(c31).intoArray(C, co + 3 * ldc + L);
-    }
-
-    /**
-     * {@link #microAdd} with A read in place: four unit-stride rows {@code lda} apart from {@code a0}
-     * instead of a packed panel (the same products in the same order).
-     */
-    private static void microAddRows(int kc, float[] A, int a0, int lda, float[] bp, int bo, float[] C, int co, int ldc) {
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c31 = FloatVector.zero(S);
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        for (int p = 0; p < kc; p++) {
-            int bi = bo + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x0 = FloatVector.broadcast(S, A[a0 + p]);
-            c00 = x0.fma(b0, c00);
-            c01 = x0.fma(b1, c01);
-            FloatVector x1 = FloatVector.broadcast(S, A[a1 + p]);
-            c10 = x1.fma(b0, c10);
-            c11 = x1.fma(b1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, A[a2 + p]);
-            c20 = x2.fma(b0, c20);
-            c21 = x2.fma(b1, c21);
-            FloatVector x3 = FloatVector.broadcast(S, A[a3 + p]);
-            c30 = x3.fma(b0, c30);
-            c31 = x3.fma(b1, c31);
         }
         FloatVector.fromArray(S, C, co).add(c00).intoArray(C, co);
         FloatVector.fromArray(S, C, co + L).add(c01).intoArray(C, co + L);
