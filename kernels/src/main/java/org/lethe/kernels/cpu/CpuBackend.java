@@ -403,7 +403,7 @@ public final class CpuBackend implements Backend {
         int[] sh = b.shape();
         if (vector && own(b) instanceof CpuBuffer.F32 fb && sh.length == 3 && sh[0] == 1 && VectorGemm.packsWhole(sh[1], sh[2])) {
             CpuBuffer.F32 panels = (CpuBuffer.F32) allocateUninitialized(DType.FLOAT32, VectorGemm.packedSize(sh[1], sh[2]));
-            VectorGemm.packWhole(fb.data(), b.offset(), b.strides()[1], b.strides()[2], sh[1], sh[2], panels.data());
+            VectorGemm.packB(fb.data(), b.offset(), b.strides()[1], b.strides()[2], sh[1], sh[2], panels.data(), 0);
             return new PackedRight(b, panels);
         }
         return new PreparedOperand(b);

@@ -30,17 +30,13 @@ final class VectorGemm {
     static final int KC = 256;
     static final int NC = 32 * NR;
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
+    private static final ThreadScratch SCRATCH = new ThreadScratch(3);
 
     private VectorGemm() {
     }
 
     private static float[] scratch(int slot, int size) {
-        float[][] s = SCRATCH.get();
-        if (s[slot] == null || s[slot].length < size) {
-            s[slot] = new float[size];
-        }
-        return s[slot];
+        return SCRATCH.floats(slot, size);
     }
 
     /** Batch entries per partial sum when a summed batch is split across threads. */
@@ -109,7 +105,7 @@ final class VectorGemm {
 
     /**
      * {@link #one} with, when {@code packed} is not null, the right operand's panels already packed
-     * whole ({@link #packWhole}; the product is then one block of k and of columns).
+     * whole by {@link #packB} (see {@link #packsWhole}: the product is then one block of k and of columns).
      */
     static void one(CpuParallel parallel, GemmShape s, CpuBuffer.F32 a, CpuBuffer.F32 b, CpuBuffer.F32 c,
                     View av, View bv, View cv, int bi, float alpha, float beta, float[] packed) {
@@ -155,23 +151,16 @@ final class VectorGemm {
         product(parallel, A, at.aOff(), at.as1(), at.as2(), C, at.cOff(), at.ldc(), m, n, k, alpha, source);
     }
 
-    /** Whether {@link #packWhole} takes a {@code k x n} right operand: one block of k and of columns. */
+    /** Whether a {@code k x n} right operand is one block of k and of columns, so that it can be packed whole. */
     static boolean packsWhole(int k, int n) {
         return k <= KC && n <= NC;
     }
 
-    /** Floats {@link #packWhole} writes for a {@code k x n} operand. */
+    /** Floats {@link #packB} writes for a whole {@code k x n} operand. */
     static int packedSize(int k, int n) {
         return k * ((n + NR - 1) / NR * NR);
     }
 
-    /**
-     * All of {@code B} ({@code k x n} at {@code off}, strides {@code bs1, bs2}) packed into {@code bp}
-     * as {@link #productColumns} packs its one block (see {@link #packsWhole}).
-     */
-    static void packWhole(float[] B, int off, int bs1, int bs2, int k, int n, float[] bp) {
-        packB(B, off, bs1, bs2, k, n, bp, 0);
-    }
 
     /**
      * The source of the right operand's panels: writes rows {@code [pc, pc+kc)} and columns
@@ -205,7 +194,7 @@ final class VectorGemm {
 
     /**
      * {@link #product} for the columns {@code [j0, j1)}; with {@code packed} (all columns and all of k
-     * in one block, {@link #packWhole}) instead of packing the panels.
+     * in one block, packed by {@link #packB}) instead of packing the panels.
      */
     private static void productColumns(CpuParallel parallel, float[] A, int aOff, int as1, int as2, float[] C, int cOff,
                                        int ldc, int m, int j0, int j1, int k, float alpha, Panels source,

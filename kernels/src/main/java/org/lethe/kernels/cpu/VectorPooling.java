@@ -30,7 +30,7 @@ final class VectorPooling {
     /** The even lanes into the upper half (and again into the lower one). */
     private static final VectorShuffle<Float> EVEN_HIGH = VectorShuffle.fromOp(S, i -> (2 * i + L) % L);
     private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, -1L << (L / 2));
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][]);
+    private static final ThreadScratch SCRATCH = new ThreadScratch(4);
 
     private VectorPooling() {
     }
@@ -41,11 +41,7 @@ final class VectorPooling {
     }
 
     private static float[] scratch(int slot, int size) {
-        float[][] s = SCRATCH.get();
-        if (s[slot] == null || s[slot].length < size) {
-            s[slot] = new float[size];
-        }
-        return s[slot];
+        return SCRATCH.floats(slot, size);
     }
 
     /**

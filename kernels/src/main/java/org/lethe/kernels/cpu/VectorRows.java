@@ -15,12 +15,14 @@ import org.lethe.kernels.UnaryOp;
  * {@link UnaryOp#apply}), ReLU, sums and column sums in double, the Adam update and the LSTM cell and
  * its adjoint.
  *
- * <p>A vector carried from one iteration of a loop to the next is only ever passed as an argument,
+ * <p>Inside a loop, a vector carried from one iteration to the next is only passed as an argument,
  * never used as the receiver of a call ({@code x.add(acc)}, not {@code acc.add(x)}): when the JIT
  * compiles the loop, such a receiver has the static type {@code DoubleVector}, so the call is bound
  * through the type profile of the Vector API's own call sites, which is sometimes empty; the call
- * then stays virtual, is not intrinsified, and boxes its vectors. In about half of the runs the CNN
- * step's sums did so (58 MB per step, and a slower step).
+ * then stays virtual, is not intrinsified, and boxes its vectors. In 5 of 8 runs the CNN step's sums
+ * did so (58 MB per step, and a slower step). After the loop (the final reduction, the rounding of
+ * column sums) the carried vector is still a receiver, once per call; making it an argument there by
+ * a blend onto a fresh vector allocated more, not less.
  */
 final class VectorRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
